@@ -1,0 +1,44 @@
+"""Ashyq Baqylau: the public portal on video coverage in custody and complaints about it."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from portal.config import PROJECT_ROOT
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: config → database → languages → security → pages → errors → commands.
+
+    ``overrides`` replaces configuration values after they are read from the
+    environment; tests use it to point at their own database and folders.
+    """
+    from portal import cli, config, db, errors, i18n, security
+    from portal.public import bp as public_bp
+    from portal.public import site as site_bp
+    from portal.public.services import is_demo_dataset
+
+    settings = config.load()
+    settings.update(overrides or {})
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings)
+
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(site_bp)
+    app.register_blueprint(public_bp)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from portal.labels import label
+
+    app.jinja_env.globals.update(label=label, is_demo_dataset=is_demo_dataset)
+    return app

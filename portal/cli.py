@@ -1,0 +1,12 @@
+"""Command-line tools (``flask --app wsgi COMMAND``) that are not tied to one feature."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.demo import demo_data_command
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(demo_data_command)

@@ -1,0 +1,98 @@
+"""Configuration: safe development defaults in code, overridden by ``PORTAL_*`` variables.
+
+Development needs no set-up: the secrets are generated once into the instance
+folder and reused on every start. In production (``PORTAL_ENV=production``) the
+portal refuses to start unless the secrets come from the environment, because a
+generated key on a server would silently change with every fresh disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Secrets that production must receive from the environment.
+REQUIRED_SECRETS = ("PORTAL_SECRET_KEY", "PORTAL_CONTACT_KEY")
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when the configuration cannot be used safely."""
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def instance_path(environ: Mapping[str, str]) -> Path:
+    """Return the instance folder: ``PORTAL_INSTANCE_PATH`` or ``./instance``."""
+    return Path(environ.get("PORTAL_INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
+
+
+def _development_secrets(folder: Path) -> dict[str, str]:
+    """Read the generated development secrets, creating them on first use.
+
+    The file is written with mode 0600 so that other local users cannot read it.
+    """
+    path = folder / "dev-secrets.json"
+    if path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if all(name in stored for name in REQUIRED_SECRETS):
+            return stored
+    generated = {name: secrets.token_urlsafe(32) for name in REQUIRED_SECRETS}
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(generated, handle)
+    return generated
+
+
+def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask configuration from the environment.
+
+    Raises :class:`ConfigurationError` in production when a secret is missing,
+    naming every missing variable.
+    """
+    environ = os.environ if environ is None else environ
+    env = environ.get("PORTAL_ENV", "development").strip().lower()
+    production = env == "production"
+    folder = instance_path(environ)
+
+    missing = [name for name in REQUIRED_SECRETS if not environ.get(name)]
+    if production and missing:
+        raise ConfigurationError(
+            "PORTAL_ENV=production needs these environment variables: " + ", ".join(missing)
+        )
+    generated = _development_secrets(folder) if missing else {}
+    secret = {name: environ.get(name) or generated[name] for name in REQUIRED_SECRETS}
+
+    return {
+        "PORTAL_ENV": env,
+        "INSTANCE_PATH": str(folder),
+        "SECRET_KEY": secret["PORTAL_SECRET_KEY"],
+        "CONTACT_KEY": secret["PORTAL_CONTACT_KEY"],
+        "DATABASE_URL": environ.get("PORTAL_DATABASE_URL")
+        or f"sqlite:///{folder / 'portal.sqlite3'}",
+        "INDEX_DIR": environ.get("PORTAL_INDEX_DIR") or str(folder / "index"),
+        "RATELIMIT_STORAGE_URI": environ.get("PORTAL_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag(environ.get("PORTAL_RATELIMIT_ENABLED"), True),
+        "RETENTION_DAYS": int(environ.get("PORTAL_RETENTION_DAYS") or 730),
+        # Cookies: never readable by scripts, never sent cross-site on POST,
+        # and only over HTTPS (with the __Host- prefix) in production.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "BABEL_DEFAULT_LOCALE": "kk",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
+    }

@@ -1,0 +1,101 @@
+"""Languages: the URL prefix decides, then the visitor's earlier choice, then the browser.
+
+Every public page lives under ``/kk/``, ``/ru/`` or ``/en/``. The prefix is
+taken off the URL before the view runs (``g.lang``) and put back when URLs are
+built, so views and templates never pass it around. Kazakh is the default.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import Flask, g, request
+from flask_babel import Babel, format_date, format_decimal, format_percent, get_locale
+from werkzeug.routing import BaseConverter
+
+#: Supported languages, in the order the switcher shows them, with their own names.
+LANGUAGES: dict[str, str] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+DEFAULT_LANGUAGE = "kk"
+#: The cookie that remembers an explicit choice made with the language switcher.
+LANGUAGE_COOKIE = "lang"
+
+babel = Babel()
+
+
+class LanguageConverter(BaseConverter):
+    """Matches only a supported language code in a URL."""
+
+    regex = "(?:" + "|".join(LANGUAGES) + ")"
+
+
+def preferred_language() -> str:
+    """The language for a request without a prefix: cookie, then Accept-Language, then kk."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The language of the current request (the URL prefix when there is one)."""
+    return g.get("lang") or preferred_language()
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """Return ``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def path_in_language(path: str, lang: str) -> str:
+    """Put ``path`` under the ``lang`` prefix, replacing any language prefix it has."""
+    segments = path.split("/", 2)  # ["", "ru", "rest"]
+    if len(segments) > 1 and segments[1] in LANGUAGES:
+        rest = segments[2] if len(segments) > 2 else ""
+        return f"/{lang}/{rest}"
+    return f"/{lang}/"
+
+
+def _pull_language(endpoint: str | None, values: dict | None) -> None:
+    if values and "lang_code" in values:
+        g.lang = values.pop("lang_code")
+
+
+def _push_language(endpoint: str, values: dict) -> None:
+    from flask import current_app
+
+    if "lang_code" not in values and current_app.url_map.is_endpoint_expecting(
+        endpoint, "lang_code"
+    ):
+        values["lang_code"] = current_language()
+
+
+def number(value: float | int | None) -> str:
+    """A number formatted for the current locale (grouping with no-break spaces)."""
+    return "—" if value is None else format_decimal(value)
+
+
+def percent(value: float | None) -> str:
+    """A share from 0 to 1 as a percentage for the current locale."""
+    return "—" if value is None else format_percent(value, format="#,##0.#%")
+
+
+def long_date(value: date | None) -> str:
+    """A date in words for the current locale, e.g. ``2026 ж. 8 наурыз``."""
+    return "—" if value is None else format_date(value, format="long")
+
+
+def init_app(app: Flask) -> None:
+    """Attach Babel, the language URL converter and the template helpers."""
+    app.url_map.converters["lang"] = LanguageConverter
+    babel.init_app(app, locale_selector=current_language)
+    app.url_value_preprocessor(_pull_language)
+    app.url_defaults(_push_language)
+    app.jinja_env.filters.update(number=number, percent=percent, long_date=long_date)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
+    app.jinja_env.globals["get_locale"] = get_locale

@@ -1,0 +1,29 @@
+"""The portal's data model; importing this package registers every table."""
+
+from portal.models.complaint import (
+    Answer,
+    Attachment,
+    Category,
+    Complaint,
+    ComplaintCategory,
+    ComplaintTag,
+    DatePrecision,
+    Message,
+    MessageDirection,
+    Note,
+    Relation,
+    Status,
+    StatusChange,
+)
+from portal.models.coverage import CoverageSnapshot, Source, ZoneCoverage, ZoneType
+from portal.models.geo import Authority, Facility, FacilityAlias, FacilityType, Region, RegionKind
+from portal.models.meta import DatasetFact, IndexAction, IndexTask
+from portal.models.user import AuditEvent, Role, User, user_regions
+
+__all__ = [
+    "Answer", "Attachment", "AuditEvent", "Authority", "Category", "Complaint",
+    "ComplaintCategory", "ComplaintTag", "CoverageSnapshot", "DatasetFact", "DatePrecision",
+    "Facility", "FacilityAlias", "FacilityType", "IndexAction", "IndexTask", "Message",
+    "MessageDirection", "Note", "Region", "RegionKind", "Relation", "Role", "Source", "Status",
+    "StatusChange", "User", "ZoneCoverage", "ZoneType", "user_regions",
+]

@@ -1,0 +1,72 @@
+"""Staff accounts and the audit trail of what they did."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, LargeBinary, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+from portal.models._columns import Timestamp, enum_column, utcnow
+from portal.models.geo import Region
+
+
+class Role(enum.StrEnum):
+    REVIEWER = "reviewer"
+    COORDINATOR = "coordinator"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+user_regions = Table(
+    "user_regions",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(Base):
+    """A reviewer, coordinator, analyst or administrator. Citizens have no accounts."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    #: Argon2id hash.
+    password_hash: Mapped[str] = mapped_column(String(200))
+    #: TOTP secret, encrypted; the second factor is mandatory for staff.
+    totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Raised to revoke every session of the user at once.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    regions: Mapped[list[Region]] = relationship(secondary=user_regions)
+
+
+class AuditEvent(Base):
+    """Something a staff member did that others must be able to check later.
+
+    No IP address or user agent is recorded.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: What was done, e.g. "complaint.view", "complaint.reveal_contact", "export".
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    #: Extra facts as JSON text (filters of an export, old and new status).
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[User | None] = relationship()
