@@ -15,6 +15,7 @@ import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
+from flask.cli import with_appcontext
 from sqlalchemy import MetaData, create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -107,6 +108,7 @@ def schema_exists(bind: Engine) -> bool:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create the database schema, or upgrade it to the newest version."""
     from portal.reference import ensure_regions

@@ -11,7 +11,8 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Flask, g, request
-from flask_babel import Babel, format_date, format_decimal, format_percent, get_locale
+from babel.numbers import format_percent
+from flask_babel import Babel, format_date, format_decimal, get_locale, refresh
 from werkzeug.routing import BaseConverter
 
 #: Supported languages, in the order the switcher shows them, with their own names.
@@ -62,8 +63,9 @@ def path_in_language(path: str, lang: str) -> str:
 
 
 def _pull_language(endpoint: str | None, values: dict | None) -> None:
-    if values and "lang_code" in values:
-        g.lang = values.pop("lang_code")
+    """Take the language prefix off the URL values for this request (None without one)."""
+    g.lang = values.pop("lang_code", None) if values else None
+    refresh()  # forget a locale Babel cached earlier in this application context
 
 
 def _push_language(endpoint: str, values: dict) -> None:
@@ -82,7 +84,10 @@ def number(value: float | int | None) -> str:
 
 def percent(value: float | None) -> str:
     """A share from 0 to 1 as a percentage for the current locale."""
-    return "—" if value is None else format_percent(value, format="#,##0.#%")
+    if value is None:
+        return "—"
+    # One decimal at most, in the locale's own pattern ("55,6 %" in Russian, "55,6%" in Kazakh).
+    return format_percent(round(value, 3), locale=get_locale(), decimal_quantization=False)
 
 
 def long_date(value: date | None) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 08:45:00.759625
+Create Date: 2026-11-25 08:47:05.609594
 """
 
 from alembic import op
@@ -101,9 +101,9 @@ def upgrade() -> None:
     sa.Column('incident_date', sa.Date(), nullable=True),
     sa.Column('incident_date_precision', sa.Enum('day', 'month', name='dateprecision', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('narrative', sa.Text(), nullable=False),
-    sa.Column('camera_present', sa.Enum('yes', 'no', 'dont_know', name='answer', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('camera_working', sa.Enum('yes', 'no', 'dont_know', name='answer', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('out_of_view', sa.Enum('yes', 'no', 'dont_know', name='answer', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('camera_present', sa.Enum('yes', 'no', 'dont_know', name='camera_present', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('camera_working', sa.Enum('yes', 'no', 'dont_know', name='camera_working', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('out_of_view', sa.Enum('yes', 'no', 'dont_know', name='out_of_view', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('relation', sa.Enum('self', 'relative', 'lawyer', 'witness', name='relation', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('contact_encrypted', sa.LargeBinary(), nullable=True),
@@ -218,8 +218,8 @@ def upgrade() -> None:
     op.create_table('status_changes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
-    sa.Column('old_status', sa.Enum('new', 'in_review', 'referred', 'closed', 'duplicate', 'unfounded', name='status', native_enum=False, create_constraint=True, length=32), nullable=True),
-    sa.Column('new_status', sa.Enum('new', 'in_review', 'referred', 'closed', 'duplicate', 'unfounded', name='status', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('old_status', sa.Enum('new', 'in_review', 'referred', 'closed', 'duplicate', 'unfounded', name='old_status', native_enum=False, create_constraint=True, length=32), nullable=True),
+    sa.Column('new_status', sa.Enum('new', 'in_review', 'referred', 'closed', 'duplicate', 'unfounded', name='new_status', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_status_changes_actor_id_users'), ondelete='SET NULL'),

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Enum
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
@@ -13,15 +14,17 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def enum_column(enum_class: type[enum.Enum]) -> Enum:
+def enum_column(enum_class: type[enum.Enum], name: str | None = None) -> Enum:
     """Store a Python enum by its value as VARCHAR with a CHECK constraint.
 
     Values rather than names keep the database readable and the same on SQLite
     and PostgreSQL; a new member needs a migration that widens the constraint.
+    ``name`` names the constraint; give one when a table has two columns of the
+    same enum, because constraint names must be unique within a table.
     """
     return Enum(
         enum_class,
-        name=enum_class.__name__.lower(),
+        name=name or enum_class.__name__.lower(),
         native_enum=False,
         create_constraint=True,
         length=32,
@@ -30,4 +33,29 @@ def enum_column(enum_class: type[enum.Enum]) -> Enum:
     )
 
 
-Timestamp = DateTime(timezone=True)
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend.
+
+    PostgreSQL keeps the zone itself; SQLite has none, so values are stored as
+    naive UTC and made aware again when read. Naive values are refused on the
+    way in, because their meaning would depend on the server's clock settings.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware UTC datetime")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+Timestamp = UTCDateTime()

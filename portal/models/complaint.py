@@ -101,9 +101,15 @@ class Complaint(Base):
         enum_column(DatePrecision), default=DatePrecision.DAY
     )
     narrative: Mapped[str] = mapped_column(Text)
-    camera_present: Mapped[Answer] = mapped_column(enum_column(Answer), default=Answer.DONT_KNOW)
-    camera_working: Mapped[Answer] = mapped_column(enum_column(Answer), default=Answer.DONT_KNOW)
-    out_of_view: Mapped[Answer] = mapped_column(enum_column(Answer), default=Answer.DONT_KNOW)
+    camera_present: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "camera_present"), default=Answer.DONT_KNOW
+    )
+    camera_working: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "camera_working"), default=Answer.DONT_KNOW
+    )
+    out_of_view: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "out_of_view"), default=Answer.DONT_KNOW
+    )
     relation: Mapped[Relation] = mapped_column(enum_column(Relation))
     #: The language the complaint was written in (kk, ru or en).
     language: Mapped[str] = mapped_column(String(8))
@@ -188,8 +194,8 @@ class StatusChange(Base):
     complaint_id: Mapped[int] = mapped_column(
         ForeignKey("complaints.id", ondelete="CASCADE"), index=True
     )
-    old_status: Mapped[Status | None] = mapped_column(enum_column(Status))
-    new_status: Mapped[Status] = mapped_column(enum_column(Status))
+    old_status: Mapped[Status | None] = mapped_column(enum_column(Status, "old_status"))
+    new_status: Mapped[Status] = mapped_column(enum_column(Status, "new_status"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 

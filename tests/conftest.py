@@ -1,0 +1,159 @@
+"""Fixtures: apps on SQLite and on a real PostgreSQL server, a CLI runner, a live server.
+
+Every test that asks for ``app`` runs twice, once per database backend. The
+schema is migrated once per backend and session; each test then gets a copy
+(a copied SQLite file, or a PostgreSQL database created from a template), so
+tests never see each other's rows and may commit freely.
+
+PostgreSQL and Chromium tests skip with a reason when their binaries are
+missing on a developer's machine; with ``CI=true`` a missing binary fails.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+# The app reads PORTAL_* variables at creation; keep tests away from ./instance.
+_SCRATCH = Path(tempfile.mkdtemp(prefix="portal-tests-"))
+os.environ["PORTAL_INSTANCE_PATH"] = str(_SCRATCH / "instance")
+os.environ["PORTAL_SECRET_KEY"] = "test-secret-key"
+os.environ["PORTAL_CONTACT_KEY"] = "test-contact-key"
+os.environ.pop("PORTAL_DATABASE_URL", None)
+os.environ.pop("PORTAL_ENV", None)
+
+from portal import create_app  # noqa: E402
+from portal.db import make_engine, upgrade_schema  # noqa: E402
+from tests.support.postgres import PostgresServer  # noqa: E402
+
+BACKENDS = ("sqlite", "postgresql")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip when something a test needs is missing, but fail in CI, where it must be there."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: missing tools are failures, not skips)")
+    pytest.skip(reason)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    shutil.rmtree(_SCRATCH, ignore_errors=True)
+
+
+# --- databases ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated, empty SQLite database file to copy for each test."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server in a temporary folder, with a migrated template database."""
+    require(PostgresServer.available(), f"PostgreSQL binaries not found in {PostgresServer.bin_dir}")
+    server = PostgresServer()
+    server.start()
+    try:
+        engine = make_engine(server.url(server.create_database("portal_template")))
+        upgrade_schema(engine)
+        engine.dispose()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def new_database_url(request, tmp_path) -> Callable[[str], str]:
+    """Return a function that makes a fresh migrated empty database on a backend."""
+    counter = itertools.count()
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            target = tmp_path / f"portal-{next(counter)}.sqlite3"
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+            return f"sqlite:///{target}"
+        server: PostgresServer = request.getfixturevalue("postgres")
+        return server.url(server.create_database(template="portal_template"))
+
+    return make
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """The database backend of this run of the test."""
+    return request.param
+
+
+@pytest.fixture
+def app_factory(backend, new_database_url, tmp_path) -> Iterator[Callable[..., Flask]]:
+    """Return a function that builds an app with its own fresh database on this backend."""
+    apps: list[Flask] = []
+
+    def make(**overrides) -> Flask:
+        folder = tmp_path / f"instance-{len(apps)}"
+        settings = {
+            "TESTING": True,
+            "DATABASE_URL": new_database_url(backend),
+            "INSTANCE_PATH": str(folder),
+            "INDEX_DIR": str(folder / "index"),
+            "RATELIMIT_ENABLED": False,
+        }
+        settings.update(overrides)
+        application = create_app(settings)
+        apps.append(application)
+        return application
+
+    yield make
+    for application in apps:
+        application.extensions["portal.db"].engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory) -> Flask:
+    """An app with a fresh, migrated, empty database (no regions loaded)."""
+    return app_factory()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """The app's session, inside an application context."""
+    from portal.db import session
+
+    with app.app_context():
+        yield session
+
+
+@pytest.fixture
+def regions(db):
+    """The 20 reference regions, loaded."""
+    from portal.reference import ensure_regions
+
+    ensure_regions(db)
+    db.commit()
+    return db

@@ -1,0 +1,71 @@
+"""Helpers for browser tests: a live server in a thread, request tracking, axe-core checks."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from flask import Flask
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1"}
+
+
+class LiveServer:
+    """Serves ``app`` on 127.0.0.1 on a free port from a background thread."""
+
+    def __init__(self, app: Flask) -> None:
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+
+
+@dataclass
+class RequestLog:
+    """Every URL a page asked for, to prove that nothing left the machine."""
+
+    urls: list[str] = field(default_factory=list)
+
+    def record(self, request) -> None:
+        self.urls.append(request.url)
+
+    def foreign(self) -> list[str]:
+        """Requests to any host other than 127.0.0.1 (data: URLs are not requests)."""
+        return [
+            url
+            for url in self.urls
+            if not url.startswith(("data:", "about:"))
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """Run axe-core on ``page``; return the serious and critical violations, readably."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    problems = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") in {"serious", "critical"}:
+            targets = [", ".join(node["target"]) for node in violation["nodes"]][:5]
+            problems.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+    return problems

@@ -1,0 +1,71 @@
+"""The national page shows the latest official coverage figures, formatted for the language."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from portal.models import FacilityType, Source, ZoneType
+from portal.public.services import national_summary
+from tests import factories
+
+
+def _plain(text: str) -> str:
+    """Babel separates thousands with no-break spaces; compare with ordinary ones."""
+    return unicodedata.normalize("NFKC", text).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def _two_facilities(db):
+    colony = factories.facility(db, type=FacilityType.COLONY)
+    police = factories.facility(db, type=FacilityType.POLICE, region=colony.region)
+    factories.snapshot(db, facility=colony, as_of=date(2026, 3, 31),
+                       zones={ZoneType.CELLS: (1000, 400)})
+    factories.snapshot(db, facility=colony, as_of=date(2026, 6, 30),
+                       zones={ZoneType.CELLS: (1000, 600), ZoneType.MEDICAL: (200, 200)})
+    factories.snapshot(db, facility=colony, as_of=date(2026, 6, 30), source=Source.INDEPENDENT,
+                       zones={ZoneType.CELLS: (1000, 100)})
+    factories.snapshot(db, facility=police, as_of=date(2026, 5, 31),
+                       zones={ZoneType.DUTY_INTAKE: (300, 34)})
+    factories.facility(db, type=FacilityType.IVS, region=colony.region)  # no figures yet
+    db.commit()
+
+
+def test_summary_uses_each_facilitys_latest_official_snapshot(db):
+    _two_facilities(db)
+    summary = national_summary()
+    total = summary.total
+    assert (total.facilities, total.zones_total, total.zones_covered) == (2, 1500, 834)
+    assert total.blind_spots == 666
+    assert total.as_of == date(2026, 6, 30)
+    assert summary.by_type[FacilityType.COLONY].zones_covered == 800
+    assert summary.by_type[FacilityType.IVS].zones_total == 0
+    assert summary.facilities_without_figures == 1
+
+
+def test_national_page_formats_numbers_and_dates_per_language(client, db):
+    _two_facilities(db)
+    kk = _plain(client.get("/kk/").get_data(as_text=True))
+    ru = _plain(client.get("/ru/").get_data(as_text=True))
+    en = _plain(client.get("/en/").get_data(as_text=True))
+    assert "834 / 1 500" in kk and "834 / 1 500" in ru and "834 / 1,500" in en
+    assert "55,6%" in kk and "55,6 %" in ru and "55.6%" in en
+    assert "2026 ж. 30 маусым" in kk and "30 июня 2026 г." in ru and "June 30, 2026" in en
+
+
+def test_national_page_uses_plural_forms(client, db):
+    _two_facilities(db)
+    assert "2 учреждения предоставляют данные" in _plain(client.get("/ru/").get_data(as_text=True))
+    assert "1 учреждение пока не имеет официальных данных" in _plain(
+        client.get("/ru/").get_data(as_text=True))
+
+
+def test_national_page_without_data_says_so(client):
+    assert "Әзірге деректер жоқ" in client.get("/kk/").get_data(as_text=True)
+
+
+def test_demo_data_is_labelled(client, db):
+    assert "Демо-данные" not in client.get("/ru/").get_data(as_text=True)
+    factories.dataset_fact(db)
+    db.commit()
+    assert "Демо-данные" in client.get("/ru/").get_data(as_text=True)
+    assert "Демо деректер" in client.get("/kk/").get_data(as_text=True)
