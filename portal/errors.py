@@ -16,20 +16,37 @@ log = logging.getLogger(__name__)
 
 #: Title and explanation for each status code the portal answers with.
 MESSAGES = {
-    400: (_l("The request could not be understood"),
-          _l("Something in the request was wrong or has expired. Go back, reload the page and try again.")),
-    403: (_l("Access denied"),
-          _l("You do not have permission to open this page.")),
-    404: (_l("Page not found"),
-          _l("There is no page at this address. It may have moved; start again from the home page.")),
-    405: (_l("This action is not allowed here"),
-          _l("This address does not accept this kind of request.")),
-    413: (_l("The upload is too large"),
-          _l("The files you sent are larger than we can accept. Send fewer or smaller files.")),
-    429: (_l("Too many requests"),
-          _l("You have sent many requests in a short time. Wait a few minutes and try again; nothing you sent before is lost.")),
-    500: (_l("Something went wrong on our side"),
-          _l("The error has been recorded. Please try again later.")),
+    400: (
+        _l("The request could not be understood"),
+        _l(
+            "Something in the request was wrong or has expired. "
+            "Go back, reload the page and try again."
+        ),
+    ),
+    403: (_l("Access denied"), _l("You do not have permission to open this page.")),
+    404: (
+        _l("Page not found"),
+        _l("There is no page at this address. It may have moved; start again from the home page."),
+    ),
+    405: (
+        _l("This action is not allowed here"),
+        _l("This address does not accept this kind of request."),
+    ),
+    413: (
+        _l("The upload is too large"),
+        _l("The files you sent are larger than we can accept. Send fewer or smaller files."),
+    ),
+    429: (
+        _l("Too many requests"),
+        _l(
+            "You have sent many requests in a short time. "
+            "Wait a few minutes and try again; nothing you sent before is lost."
+        ),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("The error has been recorded. Please try again later."),
+    ),
 }
 
 
@@ -57,7 +74,7 @@ def _internal_error(error: InternalServerError):
     if db_session is not None:
         try:
             db_session.rollback()
-        except Exception:  # noqa: BLE001 - the database may be the thing that failed
+        except Exception:
             log.exception("Rollback after an error failed")
     return render_error(error)
 

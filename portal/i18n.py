@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request
 from babel.numbers import format_percent
+from flask import Flask, g, request
 from flask_babel import Babel, format_date, format_decimal, get_locale, refresh
 from werkzeug.routing import BaseConverter
 

@@ -19,7 +19,9 @@ REGIONS_CSV = Path(__file__).parent / "data" / "regions.csv"
 def read_regions(path: Path = REGIONS_CSV) -> list[dict[str, str | None]]:
     """The rows of the regions file, with empty cells as None."""
     with path.open(encoding="utf-8", newline="") as handle:
-        return [{key: (value or None) for key, value in row.items()} for row in csv.DictReader(handle)]
+        return [
+            {key: (value or None) for key, value in row.items()} for row in csv.DictReader(handle)
+        ]
 
 
 def ensure_regions(db: Session) -> int:
@@ -36,8 +38,16 @@ def ensure_regions(db: Session) -> int:
             db.add(region)
             added += 1
         region.kind = RegionKind(row["kind"])
-        for column in ("name_kk", "name_kk_latn", "name_ru", "name_en",
-                       "centre_kk", "centre_ru", "centre_en", "former_names"):
+        for column in (
+            "name_kk",
+            "name_kk_latn",
+            "name_ru",
+            "name_en",
+            "centre_kk",
+            "centre_ru",
+            "centre_en",
+            "former_names",
+        ):
             setattr(region, column, row[column])
     db.flush()
     return added

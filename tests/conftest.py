@@ -29,11 +29,13 @@ os.environ["PORTAL_CONTACT_KEY"] = "test-contact-key"
 os.environ.pop("PORTAL_DATABASE_URL", None)
 os.environ.pop("PORTAL_ENV", None)
 
+import portal.models  # noqa: E402,F401
 from portal import create_app  # noqa: E402
-from portal.db import make_engine, upgrade_schema  # noqa: E402
+from portal.db import Base, make_engine, upgrade_schema  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402
 
 BACKENDS = ("sqlite", "postgresql")
+TABLES = [table.name for table in Base.metadata.sorted_tables]
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -66,13 +68,16 @@ def sqlite_template(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
     """A real PostgreSQL server in a temporary folder, with a migrated template database."""
-    require(PostgresServer.available(), f"PostgreSQL binaries not found in {PostgresServer.bin_dir}")
+    require(
+        PostgresServer.available(), f"PostgreSQL binaries not found in {PostgresServer.bin_dir}"
+    )
     server = PostgresServer()
     server.start()
     try:
         engine = make_engine(server.url(server.create_database("portal_template")))
         upgrade_schema(engine)
         engine.dispose()
+        server.create_database("portal_test", template="portal_template")
         yield server
     finally:
         server.stop()
@@ -80,15 +85,24 @@ def postgres() -> Iterator[PostgresServer]:
 
 @pytest.fixture
 def new_database_url(request, tmp_path) -> Callable[[str], str]:
-    """Return a function that makes a fresh migrated empty database on a backend."""
+    """Return a function that makes a fresh migrated empty database on a backend.
+
+    On PostgreSQL the first database of a test is the shared ``portal_test``,
+    emptied; creating a database from the template costs about 0.4 s, so only a
+    test that needs a second one pays for it.
+    """
     counter = itertools.count()
 
     def make(backend: str) -> str:
+        number = next(counter)
         if backend == "sqlite":
-            target = tmp_path / f"portal-{next(counter)}.sqlite3"
+            target = tmp_path / f"portal-{number}.sqlite3"
             shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
             return f"sqlite:///{target}"
         server: PostgresServer = request.getfixturevalue("postgres")
+        if number == 0:
+            server.empty_database("portal_test", TABLES)
+            return server.url("portal_test")
         return server.url(server.create_database(template="portal_template"))
 
     return make

@@ -58,18 +58,30 @@ def region(db: Session, **values) -> Region:
         if found is not None:
             return found
     n = next(_sequence)
-    defaults = dict(slug=f"region-{n}", kind=RegionKind.OBLAST, name_kk=f"Облыс {n}",
-                    name_kk_latn=f"Oblys {n}", name_ru=f"Область {n}", name_en=f"Region {n}")
+    defaults = dict(
+        slug=f"region-{n}",
+        kind=RegionKind.OBLAST,
+        name_kk=f"Облыс {n}",
+        name_kk_latn=f"Oblys {n}",
+        name_ru=f"Область {n}",
+        name_en=f"Region {n}",
+    )
     return _add(db, Region(**{**defaults, **values}))
 
 
 def facility(db: Session, **values) -> Facility:
     n = next(_sequence)
     kind = values.pop("type", FacilityType.IVS)
-    authority = Authority.KUIS if kind in (FacilityType.COLONY, FacilityType.SIZO) else Authority.POLICE
+    authority = (
+        Authority.KUIS if kind in (FacilityType.COLONY, FacilityType.SIZO) else Authority.POLICE
+    )
     defaults = dict(
-        slug=f"facility-{n}", type=kind, authority=authority,
-        name_kk=f"№ {n} уақытша ұстау изоляторы", name_ru=f"ИВС № {n}", name_en=f"IVS No. {n}",
+        slug=f"facility-{n}",
+        type=kind,
+        authority=authority,
+        name_kk=f"№ {n} уақытша ұстау изоляторы",
+        name_ru=f"ИВС № {n}",
+        name_en=f"IVS No. {n}",
     )
     values.setdefault("region", values.pop("region", None) or region(db))
     return _add(db, Facility(**{**defaults, **values}))
@@ -81,16 +93,23 @@ def alias(db: Session, **values) -> FacilityAlias:
     return _add(db, FacilityAlias(**{**defaults, **values}))
 
 
-def snapshot(db: Session, zones: dict[ZoneType, tuple[int, int]] | None = None, **values) -> CoverageSnapshot:
+def snapshot(
+    db: Session, zones: dict[ZoneType, tuple[int, int]] | None = None, **values
+) -> CoverageSnapshot:
     """A coverage snapshot; ``zones`` maps a zone type to (zones_total, zones_covered)."""
     values.setdefault("facility", values.get("facility") or facility(db))
     defaults = dict(as_of=date(2026, 9, 30), source=Source.OFFICIAL, source_note="Test")
     snap = CoverageSnapshot(**{**defaults, **values})
     for zone_type, (total, covered) in (zones or {ZoneType.CELLS: (10, 7)}).items():
         snap.zones.append(
-            ZoneCoverage(zone_type=zone_type, zones_total=total, zones_covered=covered,
-                         cameras_installed=covered * 2, cameras_working=covered * 2 - 1 if covered else 0,
-                         retention_days=30)
+            ZoneCoverage(
+                zone_type=zone_type,
+                zones_total=total,
+                zones_covered=covered,
+                cameras_installed=covered * 2,
+                cameras_working=covered * 2 - 1 if covered else 0,
+                retention_days=30,
+            )
         )
     return _add(db, snap)
 
@@ -99,8 +118,12 @@ def complaint(db: Session, categories=(Category.PHYSICAL_VIOLENCE,), **values) -
     n = next(_sequence)
     values.setdefault("facility", values.get("facility") or facility(db))
     defaults = dict(
-        reference=f"T-{n:06d}", incident_date=date(2026, 5, 17), narrative="Сотрудники избили задержанного в коридоре.",
-        relation=Relation.RELATIVE, language="ru", status=Status.NEW,
+        reference=f"T-{n:06d}",
+        incident_date=date(2026, 5, 17),
+        narrative="Сотрудники избили задержанного в коридоре.",
+        relation=Relation.RELATIVE,
+        language="ru",
+        status=Status.NEW,
     )
     item = Complaint(**{**defaults, **values})
     item.region = item.region or item.facility.region if item.facility else item.region
@@ -110,7 +133,9 @@ def complaint(db: Session, categories=(Category.PHYSICAL_VIOLENCE,), **values) -
 
 def user(db: Session, **values) -> User:
     n = next(_sequence)
-    defaults = dict(username=f"reviewer{n}", role=Role.REVIEWER, password_hash="$argon2id$not-a-real-hash")
+    defaults = dict(
+        username=f"reviewer{n}", role=Role.REVIEWER, password_hash="$argon2id$not-a-real-hash"
+    )
     return _add(db, User(**{**defaults, **values}))
 
 
@@ -121,7 +146,9 @@ def tag(db: Session, **values) -> ComplaintTag:
 
 def status_change(db: Session, **values) -> StatusChange:
     values.setdefault("complaint", values.get("complaint") or complaint(db))
-    return _add(db, StatusChange(**{"old_status": Status.NEW, "new_status": Status.IN_REVIEW, **values}))
+    return _add(
+        db, StatusChange(**{"old_status": Status.NEW, "new_status": Status.IN_REVIEW, **values})
+    )
 
 
 def message(db: Session, **values) -> Message:
@@ -138,12 +165,19 @@ def note(db: Session, **values) -> Note:
 def attachment(db: Session, **values) -> Attachment:
     n = next(_sequence)
     values.setdefault("complaint", values.get("complaint") or complaint(db))
-    defaults = dict(storage_name=f"{n:032x}", media_type="image/jpeg", size_bytes=1024, sha256="0" * 64)
+    defaults = dict(
+        storage_name=f"{n:032x}", media_type="image/jpeg", size_bytes=1024, sha256="0" * 64
+    )
     return _add(db, Attachment(**{**defaults, **values}))
 
 
 def audit_event(db: Session, **values) -> AuditEvent:
-    return _add(db, AuditEvent(**{"action": "complaint.view", "object_type": "complaint", "object_id": 1, **values}))
+    return _add(
+        db,
+        AuditEvent(
+            **{"action": "complaint.view", "object_type": "complaint", "object_id": 1, **values}
+        ),
+    )
 
 
 def index_task(db: Session, **values) -> IndexTask:

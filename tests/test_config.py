@@ -15,7 +15,10 @@ def test_development_generates_secrets_once_and_keeps_them(tmp_path):
     second = config.load(environ)
     assert first["SECRET_KEY"] and first["CONTACT_KEY"]
     assert first["SECRET_KEY"] != first["CONTACT_KEY"]
-    assert (first["SECRET_KEY"], first["CONTACT_KEY"]) == (second["SECRET_KEY"], second["CONTACT_KEY"])
+    assert (first["SECRET_KEY"], first["CONTACT_KEY"]) == (
+        second["SECRET_KEY"],
+        second["CONTACT_KEY"],
+    )
     mode = stat.S_IMODE((tmp_path / "dev-secrets.json").stat().st_mode)
     assert mode == 0o600
 
@@ -29,15 +32,17 @@ def test_defaults_live_in_the_instance_folder(tmp_path):
 
 
 def test_environment_overrides_defaults(tmp_path):
-    settings = config.load({
-        "PORTAL_INSTANCE_PATH": str(tmp_path),
-        "PORTAL_DATABASE_URL": "postgresql+psycopg://portal@db/portal",
-        "PORTAL_INDEX_DIR": "/srv/index",
-        "PORTAL_RATELIMIT_ENABLED": "false",
-        "PORTAL_RETENTION_DAYS": "365",
-        "PORTAL_SECRET_KEY": "s" * 40,
-        "PORTAL_CONTACT_KEY": "c" * 40,
-    })
+    settings = config.load(
+        {
+            "PORTAL_INSTANCE_PATH": str(tmp_path),
+            "PORTAL_DATABASE_URL": "postgresql+psycopg://portal@db/portal",
+            "PORTAL_INDEX_DIR": "/srv/index",
+            "PORTAL_RATELIMIT_ENABLED": "false",
+            "PORTAL_RETENTION_DAYS": "365",
+            "PORTAL_SECRET_KEY": "s" * 40,
+            "PORTAL_CONTACT_KEY": "c" * 40,
+        }
+    )
     assert settings["DATABASE_URL"].startswith("postgresql+psycopg://")
     assert settings["INDEX_DIR"] == "/srv/index"
     assert settings["RATELIMIT_ENABLED"] is False
@@ -48,9 +53,11 @@ def test_environment_overrides_defaults(tmp_path):
 
 @pytest.mark.parametrize(
     ("given", "missing"),
-    [({}, ["PORTAL_SECRET_KEY", "PORTAL_CONTACT_KEY"]),
-     ({"PORTAL_SECRET_KEY": "x" * 40}, ["PORTAL_CONTACT_KEY"]),
-     ({"PORTAL_CONTACT_KEY": "x" * 40}, ["PORTAL_SECRET_KEY"])],
+    [
+        ({}, ["PORTAL_SECRET_KEY", "PORTAL_CONTACT_KEY"]),
+        ({"PORTAL_SECRET_KEY": "x" * 40}, ["PORTAL_CONTACT_KEY"]),
+        ({"PORTAL_CONTACT_KEY": "x" * 40}, ["PORTAL_SECRET_KEY"]),
+    ],
 )
 def test_production_refuses_to_start_without_secrets_and_names_them(tmp_path, given, missing):
     environ = {"PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": str(tmp_path), **given}
@@ -62,8 +69,14 @@ def test_production_refuses_to_start_without_secrets_and_names_them(tmp_path, gi
 
 
 def test_production_hardens_cookies(tmp_path):
-    settings = config.load({"PORTAL_ENV": "production", "PORTAL_INSTANCE_PATH": str(tmp_path),
-                            "PORTAL_SECRET_KEY": "s" * 40, "PORTAL_CONTACT_KEY": "c" * 40})
+    settings = config.load(
+        {
+            "PORTAL_ENV": "production",
+            "PORTAL_INSTANCE_PATH": str(tmp_path),
+            "PORTAL_SECRET_KEY": "s" * 40,
+            "PORTAL_CONTACT_KEY": "c" * 40,
+        }
+    )
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_NAME"].startswith("__Host-")
 

@@ -17,13 +17,15 @@ LANGS = ("kk", "ru", "en")
 
 @pytest.mark.parametrize(
     ("cookie", "accept", "expected"),
-    [(None, None, "/kk/"),
-     (None, "ru-RU,ru;q=0.9", "/ru/"),
-     (None, "en-GB,en;q=0.8", "/en/"),
-     (None, "de-DE,de;q=0.9", "/kk/"),
-     ("ru", "en", "/ru/"),
-     ("kk", "ru", "/kk/"),
-     ("xx", "ru", "/ru/")],
+    [
+        (None, None, "/kk/"),
+        (None, "ru-RU,ru;q=0.9", "/ru/"),
+        (None, "en-GB,en;q=0.8", "/en/"),
+        (None, "de-DE,de;q=0.9", "/kk/"),
+        ("ru", "en", "/ru/"),
+        ("kk", "ru", "/kk/"),
+        ("xx", "ru", "/ru/"),
+    ],
 )
 def test_root_redirects_by_choice_then_browser_then_kazakh(client, cookie, accept, expected):
     if cookie:
@@ -58,8 +60,17 @@ def test_switcher_keeps_the_page_and_remembers_the_choice(client):
     assert client.get("/").headers["Location"] == "/ru/"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
-                                    "javascript:alert(1)", "", None])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "",
+        None,
+    ],
+)
 def test_switcher_never_redirects_off_site(target):
     assert safe_local_path(target) is None
 
@@ -69,9 +80,16 @@ def test_switcher_on_an_unknown_target_goes_home(client):
     assert response.headers["Location"] == "/en/"
 
 
-@pytest.mark.parametrize(("path", "lang", "expected"), [
-    ("/kk/", "ru", "/ru/"), ("/kk/facilities/x?y=1", "en", "/en/facilities/x?y=1"),
-    ("/ru", "kk", "/kk/"), ("/healthz", "ru", "/ru/"), ("/", "en", "/en/")])
+@pytest.mark.parametrize(
+    ("path", "lang", "expected"),
+    [
+        ("/kk/", "ru", "/ru/"),
+        ("/kk/facilities/x?y=1", "en", "/en/facilities/x?y=1"),
+        ("/ru", "kk", "/kk/"),
+        ("/healthz", "ru", "/ru/"),
+        ("/", "en", "/en/"),
+    ],
+)
 def test_path_in_language(path, lang, expected):
     assert path_in_language(path, lang) == expected
 
@@ -82,6 +100,7 @@ def test_unsupported_language_prefix_is_not_found(client):
 
 # --- catalogs -----------------------------------------------------------------------------
 
+
 def _catalog(lang: str):
     with (CATALOGS / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return read_po(handle, locale=lang)
@@ -89,8 +108,11 @@ def _catalog(lang: str):
 
 def _template_messages() -> set[str]:
     with (CATALOGS / "messages.pot").open("rb") as handle:
-        return {message.id if isinstance(message.id, str) else message.id[0]
-                for message in read_po(handle) if message.id}
+        return {
+            message.id if isinstance(message.id, str) else message.id[0]
+            for message in read_po(handle)
+            if message.id
+        }
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -148,7 +170,9 @@ def test_no_untranslatable_text_in_templates():
     """Visible text in templates must sit inside _() — a crude but useful guard."""
     offenders = []
     for template in Path(PROJECT_ROOT / "templates").rglob("*.html"):
-        text = re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", "", template.read_text(encoding="utf-8"), flags=re.S)
+        text = re.sub(
+            r"{%.*?%}|{{.*?}}|{#.*?#}", "", template.read_text(encoding="utf-8"), flags=re.S
+        )
         text = re.sub(r"<(script|style)\b.*?</\1>", "", text, flags=re.S)
         for chunk in re.findall(r">([^<>]+)<", text):
             words = re.findall(r"[^\W\d_]{2,}", chunk)

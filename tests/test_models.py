@@ -1,4 +1,4 @@
-"""The data model holds what PRODUCT.md describes, and refuses what would be a lie (both backends)."""
+"""The data model holds what PRODUCT.md describes and refuses what would be a lie."""
 
 from __future__ import annotations
 
@@ -72,8 +72,16 @@ def test_deleting_a_complaint_removes_everything_attached(db):
 def test_impossible_coverage_figures_are_refused(db, total, covered, installed, working):
     snap = factories.snapshot(db)
     db.commit()
-    db.add(ZoneCoverage(snapshot=snap, zone_type=ZoneType.MEDICAL, zones_total=total,
-                        zones_covered=covered, cameras_installed=installed, cameras_working=working))
+    db.add(
+        ZoneCoverage(
+            snapshot=snap,
+            zone_type=ZoneType.MEDICAL,
+            zones_total=total,
+            zones_covered=covered,
+            cameras_installed=installed,
+            cameras_working=working,
+        )
+    )
     with pytest.raises(IntegrityError):
         db.commit()
     db.rollback()
@@ -104,16 +112,23 @@ def test_unknown_enum_values_are_refused_by_the_database(db, backend):
 
 
 def test_foreign_keys_are_enforced(db):
-    db.add(ZoneCoverage(snapshot_id=999_999, zone_type=ZoneType.CELLS, zones_total=1, zones_covered=1))
+    db.add(
+        ZoneCoverage(snapshot_id=999_999, zone_type=ZoneType.CELLS, zones_total=1, zones_covered=1)
+    )
     with pytest.raises(IntegrityError):
         db.commit()
     db.rollback()
 
 
 def test_region_and_facility_names_follow_the_language(db):
-    facility = factories.facility(db, name_kk="№ 3 тергеу изоляторы", name_ru="СИЗО № 3", name_en="SIZO No. 3")
+    facility = factories.facility(
+        db, name_kk="№ 3 тергеу изоляторы", name_ru="СИЗО № 3", name_en="SIZO No. 3"
+    )
     assert [facility.name(lang) for lang in ("kk", "ru", "en")] == [
-        "№ 3 тергеу изоляторы", "СИЗО № 3", "SIZO No. 3"]
+        "№ 3 тергеу изоляторы",
+        "СИЗО № 3",
+        "SIZO No. 3",
+    ]
     assert facility.region.name("xx") == facility.region.name_en
 
 
@@ -130,8 +145,13 @@ def test_regions_reference_list_loads_once(regions):
 def test_complaint_dates_may_be_approximate(db):
     from portal.models import DatePrecision
 
-    item = factories.complaint(db, incident_date=date(2025, 3, 1),
-                               incident_date_precision=DatePrecision.MONTH, facility=None,
-                               region=factories.region(db), place_text="Автозак по дороге в ИВС")
+    item = factories.complaint(
+        db,
+        incident_date=date(2025, 3, 1),
+        incident_date_precision=DatePrecision.MONTH,
+        facility=None,
+        region=factories.region(db),
+        place_text="Автозак по дороге в ИВС",
+    )
     db.commit()
     assert item.facility_id is None and item.incident_date_precision is DatePrecision.MONTH

@@ -18,14 +18,25 @@ def _plain(text: str) -> str:
 def _two_facilities(db):
     colony = factories.facility(db, type=FacilityType.COLONY)
     police = factories.facility(db, type=FacilityType.POLICE, region=colony.region)
-    factories.snapshot(db, facility=colony, as_of=date(2026, 3, 31),
-                       zones={ZoneType.CELLS: (1000, 400)})
-    factories.snapshot(db, facility=colony, as_of=date(2026, 6, 30),
-                       zones={ZoneType.CELLS: (1000, 600), ZoneType.MEDICAL: (200, 200)})
-    factories.snapshot(db, facility=colony, as_of=date(2026, 6, 30), source=Source.INDEPENDENT,
-                       zones={ZoneType.CELLS: (1000, 100)})
-    factories.snapshot(db, facility=police, as_of=date(2026, 5, 31),
-                       zones={ZoneType.DUTY_INTAKE: (300, 34)})
+    factories.snapshot(
+        db, facility=colony, as_of=date(2026, 3, 31), zones={ZoneType.CELLS: (1000, 400)}
+    )
+    factories.snapshot(
+        db,
+        facility=colony,
+        as_of=date(2026, 6, 30),
+        zones={ZoneType.CELLS: (1000, 600), ZoneType.MEDICAL: (200, 200)},
+    )
+    factories.snapshot(
+        db,
+        facility=colony,
+        as_of=date(2026, 6, 30),
+        source=Source.INDEPENDENT,
+        zones={ZoneType.CELLS: (1000, 100)},
+    )
+    factories.snapshot(
+        db, facility=police, as_of=date(2026, 5, 31), zones={ZoneType.DUTY_INTAKE: (300, 34)}
+    )
     factories.facility(db, type=FacilityType.IVS, region=colony.region)  # no figures yet
     db.commit()
 
@@ -56,7 +67,8 @@ def test_national_page_uses_plural_forms(client, db):
     _two_facilities(db)
     assert "2 учреждения предоставляют данные" in _plain(client.get("/ru/").get_data(as_text=True))
     assert "1 учреждение пока не имеет официальных данных" in _plain(
-        client.get("/ru/").get_data(as_text=True))
+        client.get("/ru/").get_data(as_text=True)
+    )
 
 
 def test_national_page_without_data_says_so(client):

@@ -6,8 +6,17 @@ import pytest
 
 from portal.security import SECURITY_HEADERS
 
-PATHS = ["/", "/kk/", "/ru/", "/en/", "/healthz", "/language/ru?next=/kk/", "/kk/no-such-page",
-         "/api/v1/nothing", "/static/css/portal.css"]
+PATHS = [
+    "/",
+    "/kk/",
+    "/ru/",
+    "/en/",
+    "/healthz",
+    "/language/ru?next=/kk/",
+    "/kk/no-such-page",
+    "/api/v1/nothing",
+    "/static/css/portal.css",
+]
 
 
 def _every_get_route(app) -> list[str]:
@@ -54,7 +63,9 @@ def test_templates_have_no_inline_styles_or_scripts():
 
     for template in (PROJECT_ROOT / "templates").rglob("*.html"):
         text = template.read_text(encoding="utf-8")
-        assert not re.search(r"\sstyle=|<style|<script(?![^>]*\bsrc=)|\son\w+=", text), template.name
+        assert not re.search(r"\sstyle=|<style|<script(?![^>]*\bsrc=)|\son\w+=", text), (
+            template.name
+        )
 
 
 def test_post_without_csrf_token_is_refused(app):

@@ -37,7 +37,7 @@ class IndexTask(Base):
 
 
 class DatasetFact(Base):
-    """A key/value fact about the data set, e.g. that demo data was generated and with which seed."""
+    """A key/value fact about the data set, e.g. that demo data was generated, with which seed."""
 
     __tablename__ = "dataset_facts"
 

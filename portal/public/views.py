@@ -71,8 +71,10 @@ def national():
 @bp.app_context_processor
 def language_links():
     """URLs of the current page in every language, for the switcher and hreflang links."""
-    if request.endpoint and request.view_args is not None and "lang_code" in (
-        request.url_rule.arguments if request.url_rule else ()
+    if (
+        request.endpoint
+        and request.view_args is not None
+        and "lang_code" in (request.url_rule.arguments if request.url_rule else ())
     ):
         here = request.full_path if request.query_string else request.path
     else:

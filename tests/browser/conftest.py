@@ -27,8 +27,12 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     upgrade_schema(engine)
     engine.dispose()
     app = create_app(
-        {"DATABASE_URL": url, "INSTANCE_PATH": str(folder), "INDEX_DIR": str(folder / "index"),
-         "RATELIMIT_ENABLED": False}
+        {
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(folder),
+            "INDEX_DIR": str(folder / "index"),
+            "RATELIMIT_ENABLED": False,
+        }
     )
     with app.app_context():
         generate(session, facilities=60, complaints=200, seed=11)

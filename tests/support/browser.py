@@ -53,8 +53,7 @@ class RequestLog:
         return [
             url
             for url in self.urls
-            if not url.startswith(("data:", "about:"))
-            and urlsplit(url).hostname not in LOCAL_HOSTS
+            if not url.startswith(("data:", "about:")) and urlsplit(url).hostname not in LOCAL_HOSTS
         ]
 
 
@@ -67,5 +66,7 @@ def serious_accessibility_violations(page) -> list[str]:
     for violation in results.response["violations"]:
         if violation.get("impact") in {"serious", "critical"}:
             targets = [", ".join(node["target"]) for node in violation["nodes"]][:5]
-            problems.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+            problems.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}"
+            )
     return problems

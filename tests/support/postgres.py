@@ -38,21 +38,46 @@ class PostgresServer:
     def _run(self, *args: str) -> None:
         command = [str(self.bin_dir / args[0]), *args[1:]]
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-            command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", *command]
+            command = [
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "--",
+                *command,
+            ]
         subprocess.run(command, check=True, capture_output=True, cwd=self.folder)
 
     def start(self) -> None:
         if os.geteuid() == 0:
-            os.chmod(self.folder, 0o755)
+            os.chmod(self.folder, 0o755)  # noqa: S103 - the server user must enter it
             shutil.chown(self.folder, "nobody", "nogroup")
-        self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust",
-                  "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            self.user,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         options = (
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run("pg_ctl", "-D", str(self.data), "-o", options,
-                  "-l", str(self.folder / "server.log"), "-w", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "server.log"),
+            "-w",
+            "start",
+        )
 
     def stop(self) -> None:
         try:
@@ -62,6 +87,15 @@ class PostgresServer:
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    def empty_database(self, name: str, tables: list[str]) -> None:
+        """Delete every row of ``tables`` in ``name``: much faster than a new database."""
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user=self.user, dbname=name, autocommit=True
+        ) as connection:
+            connection.execute("SET lock_timeout = '10s'")  # a leaked transaction fails, not hangs
+            quoted = ", ".join(f'"{table}"' for table in tables)
+            connection.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
 
     def create_database(self, name: str | None = None, template: str = "template1") -> str:
         """Create a database (a copy of ``template``) and return its name."""
