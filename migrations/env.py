@@ -9,14 +9,23 @@ from alembic import context
 
 import portal.models  # noqa: F401  (registers every table on the metadata)
 from portal.db import Base
+from portal.models._columns import UTCDateTime
 
 target_metadata = Base.metadata
+
+
+def _render_item(type_, obj, autogen_context):
+    """Write our column types as plain SQLAlchemy types, so migrations never import the app."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        render_item=_render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -65,7 +65,7 @@ def test_national_page_formats_numbers_and_dates_per_language(client, db):
 
 def test_national_page_uses_plural_forms(client, db):
     _two_facilities(db)
-    assert "2 учреждения предоставляют данные" in _plain(client.get("/ru/").get_data(as_text=True))
+    assert "данные предоставляют 2 учреждения" in _plain(client.get("/ru/").get_data(as_text=True))
     assert "1 учреждение пока не имеет официальных данных" in _plain(
         client.get("/ru/").get_data(as_text=True)
     )
@@ -81,3 +81,23 @@ def test_demo_data_is_labelled(client, db):
     db.commit()
     assert "Демо-данные" in client.get("/ru/").get_data(as_text=True)
     assert "Демо деректер" in client.get("/kk/").get_data(as_text=True)
+
+
+def test_every_stored_value_has_its_own_label(app):
+    """Two enums share the value "police"; each must still get its own label."""
+    from portal.labels import LABELS, label
+    from portal.models import Authority
+
+    with app.test_request_context("/ru/"):
+        app.preprocess_request()
+        for enum_class, labels in LABELS.items():
+            assert set(labels) == set(enum_class), enum_class
+        assert label(FacilityType.POLICE) == "Отдел (управление) полиции"
+        assert label(Authority.POLICE) == "Министерство внутренних дел (МВД)"
+
+
+def test_the_date_sentence_reads_well(client, db):
+    _two_facilities(db)
+    page = _plain(client.get("/ru/").get_data(as_text=True))
+    assert "По состоянию на 30 июня 2026 г. данные предоставляют 2 учреждения." in page
+    assert "г.." not in page

@@ -123,7 +123,7 @@ class Complaint(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     duplicate_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("complaints.id", ondelete="SET NULL")
+        ForeignKey("complaints.id", ondelete="SET NULL"), index=True
     )
     #: Argon2id hash of the receipt code; the code itself is never stored.
     receipt_hash: Mapped[str | None] = mapped_column(String(200))

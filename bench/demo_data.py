@@ -1,0 +1,102 @@
+"""Benchmark: how long `demo-data` takes at a given size, the database size, and page speed on it.
+
+Usage: .venv/bin/python bench/demo_data.py [--complaints 100000] [--facilities 300]
+       [--backend sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from portal import create_app
+from portal.db import make_engine, session, upgrade_schema
+from portal.demo import generate
+from portal.reference import ensure_regions
+
+
+def database_size(app, folder: Path) -> int:
+    """Bytes used by the database (the SQLite file, or pg_database_size)."""
+    url = app.config["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        return sum(path.stat().st_size for path in folder.glob("portal.sqlite3*"))
+    from sqlalchemy import text
+
+    with app.app_context():
+        return session.scalar(text("SELECT pg_database_size(current_database())"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--complaints", type=int, default=100_000)
+    parser.add_argument("--facilities", type=int, default=300)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--page-requests", type=int, default=30)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="portal-bench-") as scratch:
+        folder = Path(scratch)
+        server = None
+        if args.backend == "postgresql":
+            from tests.support.postgres import PostgresServer
+
+            server = PostgresServer()
+            server.start()
+            url = server.url(server.create_database("bench"))
+        else:
+            url = f"sqlite:///{folder / 'portal.sqlite3'}"
+        try:
+            engine = make_engine(url)
+            upgrade_schema(engine)
+            engine.dispose()
+            app = create_app(
+                {
+                    "DATABASE_URL": url,
+                    "INSTANCE_PATH": str(folder),
+                    "INDEX_DIR": str(folder / "index"),
+                }
+            )
+            with app.app_context():
+                ensure_regions(session)
+                session.commit()
+                started = time.perf_counter()
+                counts = generate(
+                    session, facilities=args.facilities, complaints=args.complaints, seed=2026
+                )
+                session.commit()
+                elapsed = time.perf_counter() - started
+            size = database_size(app, folder)
+
+            client = app.test_client()
+            client.get("/ru/")  # warm the template cache
+            timings = []
+            for _ in range(args.page_requests):
+                started = time.perf_counter()
+                response = client.get("/ru/")
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+            timings.sort()
+            p95 = timings[int(len(timings) * 0.95) - 1]
+
+            print(f"backend            {args.backend}")
+            print(f"generated          {counts}")
+            print(f"demo-data time     {elapsed:.1f} s")
+            print(f"database size      {size / 1_048_576:.1f} MiB")
+            print(
+                f"national page      p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms "
+                f"over {len(timings)} requests, {len(response.data) / 1024:.1f} KiB"
+            )
+            app.extensions["portal.db"].engine.dispose()
+        finally:
+            if server is not None:
+                server.stop()
+
+
+if __name__ == "__main__":
+    main()
