@@ -89,3 +89,13 @@ def test_oversized_request_is_413(app):
     response = app.test_client().post("/kk/upload", data={"x": "y" * 5000})
     assert response.status_code == 413
     assert "Файлдар тым үлкен" in response.get_data(as_text=True)
+
+
+def test_a_database_without_schema_gives_the_translated_500_page(app_factory, tmp_path):
+    """Even when the database is unusable, people get our page in their language, not a stack."""
+    broken = app_factory(DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    broken.config["PROPAGATE_EXCEPTIONS"] = False
+    response = broken.test_client().get("/kk/")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Біз тарапта қате орын алды" in page and '<html lang="kk"' in page

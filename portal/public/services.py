@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.db import session
 from portal.models import (
@@ -115,5 +116,14 @@ def national_summary() -> NationalSummary:
 
 
 def is_demo_dataset() -> bool:
-    """True when the database holds generated demonstration data."""
-    return session.get(DatasetFact, DEMO_FACT) is not None
+    """True when the database holds generated demonstration data.
+
+    Called by every page's layout, error pages included: when the database
+    itself is failing, the error page must still render, so a failure here
+    counts as "no demo data" (such a page shows no data at all).
+    """
+    try:
+        return session.get(DatasetFact, DEMO_FACT) is not None
+    except SQLAlchemyError:
+        session.rollback()
+        return False
