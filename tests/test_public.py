@@ -6,7 +6,7 @@ import unicodedata
 from datetime import date
 
 from portal.models import FacilityType, Source, ZoneType
-from portal.public.services import national_summary
+from portal.public.coverage import coverage_data
 from tests import factories
 
 
@@ -41,16 +41,23 @@ def _two_facilities(db):
     db.commit()
 
 
-def test_summary_uses_each_facilitys_latest_official_snapshot(db):
+def test_totals_use_each_facilitys_latest_official_snapshot(app, db):
     _two_facilities(db)
-    summary = national_summary()
-    total = summary.total
-    assert (total.facilities, total.zones_total, total.zones_covered) == (2, 1500, 834)
-    assert total.blind_spots == 666
-    assert total.as_of == date(2026, 6, 30)
-    assert summary.by_type[FacilityType.COLONY].zones_covered == 800
-    assert summary.by_type[FacilityType.IVS].zones_total == 0
-    assert summary.facilities_without_figures == 1
+    with app.test_request_context("/ru/"):
+        data = coverage_data()
+        total = data.total(data.select())
+        assert (total.facilities, total.zones_total, total.zones_covered) == (2, 1500, 834)
+        assert total.blind_spots == 666
+        assert data.total(data.select(kind=FacilityType.COLONY)).zones_covered == 800
+        assert data.total(data.select(kind=FacilityType.IVS)).zones_total == 0
+        # on an earlier date the colony still has its March figure, the police station none
+        march = data.total(data.select(), on=date(2026, 3, 31))
+        assert (march.facilities, march.zones_covered) == (1, 400)
+        assert [day for day, _ in data.trend(data.select())] == [
+            date(2026, 3, 31),
+            date(2026, 5, 31),
+            date(2026, 6, 30),
+        ]
 
 
 def test_national_page_formats_numbers_and_dates_per_language(client, db):
