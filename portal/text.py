@@ -1,4 +1,4 @@
-"""Text helpers for finding names however people type them: Cyrillic or Latin Kazakh, Russian, English."""
+"""Finding names however people type them: Kazakh in Cyrillic or Latin, Russian, English."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def normalise(text: str) -> str:
 
 
 def strip_marks(text: str) -> str:
-    """Latin without diacritics, as typed on a phone without a Kazakh layout (Qarağandy → Qaragandy).
+    """Latin without diacritics, as typed without a Kazakh keyboard (Qarağandy → Qaragandy).
 
     Only Latin letters lose their marks: Cyrillic й and ё stay what they are.
     """

@@ -122,7 +122,7 @@ class Ledger:
 
     @property
     def gap(self) -> float | None:
-        """Official share minus independently verified share (positive: the official figure is higher)."""
+        """Official share minus verified share (positive: the official figure is higher)."""
         if self.official.figures.share is None or self.independent.figures.share is None:
             return None
         return self.official.figures.share - self.independent.figures.share

@@ -21,7 +21,7 @@ def listed(form: FlaskForm, field) -> None:
 
 
 class FacilityFilterForm(FlaskForm):
-    """Filters of ``/LANG/facilities``; a GET form, so it changes nothing and needs no CSRF token."""
+    """Filters of ``/LANG/facilities``: a GET form that changes nothing, so no CSRF token."""
 
     class Meta:
         csrf = False

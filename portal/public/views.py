@@ -173,7 +173,7 @@ def _blind_spots(data, facility) -> int:
 @bp.get("/facilities")
 @cacheable()
 def facilities():
-    """All facilities, filtered by region, type, coverage band and progress, and searchable by name."""
+    """All facilities, filtered by region, type, band and progress, searchable by name."""
     data = coverage_data()
     lang = current_language()
     form = FacilityFilterForm(formdata=MultiDict(request.args))
