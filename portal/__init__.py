@@ -16,7 +16,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ``overrides`` replaces configuration values after they are read from the
     environment; tests use it to point at their own database and folders.
     """
-    from portal import cli, config, db, errors, i18n, security
+    from portal import caching, cli, config, db, errors, i18n, security
     from portal.public import bp as public_bp
     from portal.public import site as site_bp
     from portal.public.services import is_demo_dataset
@@ -34,6 +34,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     app.register_blueprint(site_bp)
     app.register_blueprint(public_bp)
     errors.init_app(app)

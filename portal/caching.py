@@ -46,6 +46,15 @@ def data_version() -> tuple[str, datetime | None]:
     return g.data_version
 
 
+def _forget_data_version() -> None:
+    g.pop("data_version", None)
+
+
+def init_app(app) -> None:
+    """Measure the data version afresh for every request."""
+    app.before_request(_forget_data_version)
+
+
 def cacheable(max_age: int = 300) -> Callable:
     """Decorate a public view: answer 304 when the client's copy is current, else tag the page."""
 

@@ -1,0 +1,374 @@
+"""Complaint statistics as published: every count, for every page and file, suppressed once.
+
+Pages, CSV, JSON, the API and feeds all read their complaint counts from one
+:class:`ComplaintStatistics`, built by :func:`complaint_statistics` with a
+single call of :func:`~portal.stats.suppression.suppress`. A count hidden on
+one page therefore cannot be recovered from another page or file.
+
+What is counted: complaints received, by the date they were received
+(``created_at``, taken in UTC), whatever their later status. Dimensions:
+
+- geography: the country; each region; each facility (in its facility's
+  region); per region an "unknown place" bucket for complaints naming the
+  region but no facility; and a national "unknown region" bucket for
+  complaints naming neither, so that every total is the exact sum of its parts;
+- period: all time, each calendar year, each quarter ("2025-Q3"), from the
+  first quarter with a complaint to the last;
+- category: ``"all"`` (complaints) and each :class:`~portal.models.Category`
+  (complaints having that category). A complaint may have several categories,
+  so categories do not add up to "all"; each is a separate slice.
+
+Relations given to ``suppress``: country = regions + unknown region; region =
+its facilities + its unknown place (for every period and category); all time =
+years; year = its quarters (for every place and category).
+
+Zero counts are left out of the structure given to ``suppress`` and read back
+as 0. This changes nothing: a zero is never hidden (primary suppression hides
+1-9, and secondary suppression only ever picks a non-zero part or a total,
+which is non-zero whenever one of its parts is hidden), and a shown zero is
+a known constant that adds no unknown and no information to any relation.
+:func:`rows` still lists every zero explicitly.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import weakref
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import func, literal_column, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from portal.models import Category, Complaint, ComplaintCategory, Facility, Region
+from portal.stats.suppression import determined, suppress
+
+ALL = "all"
+#: The category slices, in the order files list them: "all" first, then each category.
+CATEGORIES: tuple[str, ...] = (ALL, *(c.value for c in Category))
+#: Levels of geography, as they appear in :meth:`ComplaintStatistics.rows`.
+LEVELS = ("national", "region", "facility", "unknown_place", "unknown_region")
+#: A rebuild happens at least this often, for changes the data version cannot see.
+MAX_AGE_SECONDS = 900.0
+
+#: (category, level, region or facility id, period)
+Node = tuple[str, str, int | None, str]
+_PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
+
+
+def _quarter(moment: datetime | str) -> str:
+    """The quarter key ("2025-Q3") of a UTC datetime or a "YYYY-MM" string."""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(UTC).strftime("%Y-%m")
+    year, month = moment[:4], int(moment[5:7])
+    return f"{year}-Q{(month - 1) // 3 + 1}"
+
+
+def _quarter_range(first: str, last: str) -> list[str]:
+    """Every quarter key from ``first`` to ``last``, both included."""
+    year, quarter = int(first[:4]), int(first[-1])
+    keys = []
+    while (key := f"{year}-Q{quarter}") <= last:
+        keys.append(key)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return keys
+
+
+def _normalise(period: str | int, category: str | Category) -> tuple[str, str]:
+    period = str(period)
+    if period != ALL and not _PERIOD.match(period):
+        raise ValueError(f"not a period: {period!r} (use 'all', '2025' or '2025-Q3')")
+    category = str(category.value if isinstance(category, Category) else category)
+    if category not in CATEGORIES:
+        raise ValueError(f"not a complaint category: {category!r}")
+    return period, category
+
+
+@dataclass(frozen=True, eq=False)
+class ComplaintStatistics:
+    """Every publishable complaint count, already suppressed; read-only and shared between threads.
+
+    Accessors return the count to publish, or None when it must be shown as
+    "<10" (see :func:`~portal.stats.suppression.display`). A place, period or
+    category without complaints gives 0; a facility created after the
+    statistics were built gives 0 too (any complaint would have rebuilt them).
+    """
+
+    #: The UTC date of the latest complaint counted; None when there are none.
+    as_of: date | None
+    region_ids: tuple[int, ...]
+    #: facility id -> region id, for every facility that existed when built.
+    facility_regions: Mapping[int, int]
+    quarters: tuple[str, ...]
+    #: Suppressed counts of every non-zero node; a node not here is a shown 0.
+    _published: Mapping[Node, int | None]
+    _relations: tuple[tuple[Node, tuple[Node, ...]], ...]
+
+    def _get(self, level: str, ident: int | None, period: str | int, category: str) -> int | None:
+        period, category = _normalise(period, category)
+        return self._published.get((category, level, ident, period), 0)
+
+    def national(self, period: str | int = ALL, category: str = ALL) -> int | None:
+        """Complaints received in the whole country (None: hidden, show "<10")."""
+        return self._get("national", None, period, category)
+
+    def region(self, region_id: int, period: str | int = ALL, category: str = ALL) -> int | None:
+        """Complaints received about places in one region, known facility or not."""
+        return self._get("region", region_id, period, category)
+
+    def facility(
+        self, facility_id: int, period: str | int = ALL, category: str = ALL
+    ) -> int | None:
+        """Complaints received about one facility."""
+        return self._get("facility", facility_id, period, category)
+
+    def unknown_place(
+        self, region_id: int, period: str | int = ALL, category: str = ALL
+    ) -> int | None:
+        """Complaints naming a region but no facility on the list."""
+        return self._get("unknown_place", region_id, period, category)
+
+    def unknown_region(self, period: str | int = ALL, category: str = ALL) -> int | None:
+        """Complaints naming neither a facility nor a region (counted only nationally)."""
+        return self._get("unknown_region", None, period, category)
+
+    def periods(self) -> list[str]:
+        """Every quarter key covered, sorted ("2024-Q1", …): first to last complaint."""
+        return list(self.quarters)
+
+    def years(self) -> list[str]:
+        """Every calendar year covered, sorted ("2024", …)."""
+        return sorted({quarter[:4] for quarter in self.quarters})
+
+    def _places(self) -> Iterator[tuple[str, int | None, int | None]]:
+        yield "national", None, None
+        yield "unknown_region", None, None
+        by_region: dict[int, list[int]] = defaultdict(list)
+        for facility_id, region_id in sorted(self.facility_regions.items()):
+            by_region[region_id].append(facility_id)
+        for region_id in self.region_ids:
+            yield "region", region_id, None
+            yield "unknown_place", region_id, None
+            for facility_id in by_region[region_id]:
+                yield "facility", region_id, facility_id
+
+    def _period_order(self) -> list[str]:
+        order = [ALL]
+        for year in self.years():
+            order.append(year)
+            order.extend(q for q in self.quarters if q.startswith(year))
+        return order
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Every count as a plain dict for open data, zeros included; ``count`` None = "<10".
+
+        Keys: level, region_id, facility_id, period ("all", "2025" or
+        "2025-Q3"), category ("all" or a category value), count. Ordered by
+        place (country, unknown region, then each region with its unknown
+        place and facilities), then period, then category.
+        """
+        periods = self._period_order()
+        for level, region_id, facility_id in self._places():
+            ident = facility_id if level == "facility" else region_id
+            for period in periods:
+                for category in CATEGORIES:
+                    yield {
+                        "level": level,
+                        "region_id": region_id,
+                        "facility_id": facility_id,
+                        "period": period,
+                        "category": category,
+                        "count": self._published.get((category, level, ident, period), 0),
+                    }
+
+    def audit(self) -> set[Node]:
+        """Hidden counts that published ones would reveal; always empty (a self-check)."""
+        hidden = [node for node, value in self._published.items() if value is None]
+        return determined(hidden, self._relations)
+
+
+# --- reading the database -----------------------------------------------------------------
+
+
+def _month(dialect: str) -> Any:
+    """A SQL "YYYY-MM" of created_at in UTC, or None when this backend needs Python to do it.
+
+    Literal SQL constants, not bound parameters: PostgreSQL would otherwise see
+    the SELECT and GROUP BY expressions as different.
+    """
+    if dialect == "sqlite":  # stored as naive UTC text
+        return func.strftime(literal_column("'%Y-%m'"), Complaint.created_at)
+    if dialect == "postgresql":
+        utc = func.timezone(literal_column("'UTC'"), Complaint.created_at)
+        return func.to_char(utc, literal_column("'YYYY-MM'"))
+    return None
+
+
+def _leaf_counts(
+    db: Session, facility_regions: Mapping[int, int]
+) -> tuple[dict[Node, int], datetime | None]:
+    """Counts per (category, leaf place, quarter) with two grouped queries, and the last date."""
+    month = _month(db.get_bind().dialect.name)
+    when = month if month is not None else Complaint.created_at
+    place = (Complaint.facility_id, Complaint.region_id, when)
+    everything = select(*place, func.count(), func.max(Complaint.created_at)).group_by(*place)
+    by_category = (
+        select(*place, ComplaintCategory.category, func.count())
+        .join(ComplaintCategory, ComplaintCategory.complaint_id == Complaint.id)
+        .group_by(*place, ComplaintCategory.category)
+    )
+    leaves: dict[Node, int] = defaultdict(int)
+    last: datetime | None = None
+
+    def leaf(facility_id: int | None, region_id: int | None) -> tuple[str, int | None]:
+        if facility_id is not None and facility_id in facility_regions:
+            return "facility", facility_id
+        if region_id is not None:
+            return "unknown_place", region_id
+        return "unknown_region", None
+
+    for facility_id, region_id, moment, count, latest in db.execute(everything):
+        level, ident = leaf(facility_id, region_id)
+        leaves[(ALL, level, ident, _quarter(moment))] += count
+        if last is None or latest > last:
+            last = latest
+    for facility_id, region_id, moment, category, count in db.execute(by_category):
+        level, ident = leaf(facility_id, region_id)
+        leaves[(Category(category).value, level, ident, _quarter(moment))] += count
+    return leaves, last
+
+
+def _parents(node: Node, facility_regions: Mapping[int, int]) -> tuple[Node | None, Node | None]:
+    """The node's total in the geography relation and in the period relation."""
+    category, level, ident, period = node
+    geo: Node | None = None
+    if level == "facility":
+        geo = (category, "region", facility_regions[ident], period)  # type: ignore[index]
+    elif level == "unknown_place":
+        geo = (category, "region", ident, period)
+    elif level in ("region", "unknown_region"):
+        geo = (category, "national", None, period)
+    when: Node | None = None
+    if "-Q" in period:
+        when = (category, level, ident, period[:4])
+    elif period != ALL:
+        when = (category, level, ident, ALL)
+    return geo, when
+
+
+def _sort_key(node: Node) -> tuple[int, int, int, str]:
+    category, level, ident, period = node
+    return CATEGORIES.index(category), LEVELS.index(level), ident or 0, period
+
+
+def complaint_statistics(db: Session) -> ComplaintStatistics:
+    """Compute and suppress every complaint count the portal may publish, in one pass.
+
+    Two grouped queries (complaints, and complaint categories, by facility,
+    region and month), aggregation in Python, then one call of ``suppress``
+    over all places, periods and categories together. Works on SQLite and
+    PostgreSQL. Prefer :func:`cached_complaint_statistics` in views.
+    """
+    region_ids = tuple(db.scalars(select(Region.id).order_by(Region.id)))
+    facility_regions = dict(db.execute(select(Facility.id, Facility.region_id)).tuples().all())
+    leaves, last = _leaf_counts(db, facility_regions)
+
+    values: dict[Node, int] = defaultdict(int)
+    for (category, level, ident, quarter), count in leaves.items():
+        if level == "facility":
+            places = [(level, ident), ("region", facility_regions[ident])]  # type: ignore[index]
+        elif level == "unknown_place":
+            places = [(level, ident), ("region", ident)]
+        else:
+            places = [(level, ident)]
+        for place_level, place_id in (*places, ("national", None)):
+            for period in (quarter, quarter[:4], ALL):
+                values[(category, place_level, place_id, period)] += count
+    ordered = {node: values[node] for node in sorted(values, key=_sort_key)}
+
+    parts: dict[tuple[Node, str], list[Node]] = {}
+    for node in ordered:
+        for kind, parent in zip(("geo", "period"), _parents(node, facility_regions), strict=True):
+            if parent is not None:
+                parts.setdefault((parent, kind), []).append(node)
+    relations = tuple((total, tuple(nodes)) for (total, _kind), nodes in parts.items())
+
+    quarters = sorted({node[3] for node in leaves})
+    return ComplaintStatistics(
+        as_of=last.astimezone(UTC).date() if last else None,
+        region_ids=region_ids,
+        facility_regions=MappingProxyType(facility_regions),
+        quarters=tuple(_quarter_range(quarters[0], quarters[-1]) if quarters else ()),
+        _published=MappingProxyType(suppress(ordered, relations)),
+        _relations=relations,
+    )
+
+
+# --- cache ---------------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_cache: weakref.WeakKeyDictionary[Engine, tuple[tuple[Any, ...], float, ComplaintStatistics]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def data_version(db: Session) -> tuple[Any, ...]:
+    """A cheap fingerprint of what the statistics depend on, in one SQL statement.
+
+    Counts and latest timestamps of complaints, the count of category links,
+    and the count and highest id of facilities. Changes it cannot see (a
+    facility moved to another region, categories swapped one for one) are
+    picked up by the :data:`MAX_AGE_SECONDS` rebuild.
+    """
+    row = db.execute(
+        select(
+            select(func.count()).select_from(Complaint).scalar_subquery(),
+            select(func.max(Complaint.created_at)).scalar_subquery(),
+            select(func.max(Complaint.updated_at)).scalar_subquery(),
+            select(func.count()).select_from(ComplaintCategory).scalar_subquery(),
+            select(func.count()).select_from(Facility).scalar_subquery(),
+            select(func.max(Facility.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
+def cached_complaint_statistics(
+    db: Session, max_age: float = MAX_AGE_SECONDS
+) -> ComplaintStatistics:
+    """The statistics for ``db``'s database, rebuilt only when its data version changed.
+
+    Cached in this process, per database engine; one thread rebuilds while
+    the others wait for its result instead of rebuilding too.
+    """
+    bind = db.get_bind()
+    engine: Engine = getattr(bind, "engine", bind)
+    version = data_version(db)
+
+    def fresh() -> ComplaintStatistics | None:
+        entry = _cache.get(engine)
+        if entry and entry[0] == version and time.monotonic() - entry[1] < max_age:
+            return entry[2]
+        return None
+
+    if (found := fresh()) is not None:
+        return found
+    with _lock:
+        if (found := fresh()) is not None:
+            return found
+        statistics = complaint_statistics(db)
+        _cache[engine] = (version, time.monotonic(), statistics)
+        return statistics
+
+
+def clear_cache() -> None:
+    """Forget every cached statistics object (tests, or after a bulk import)."""
+    with _lock:
+        _cache.clear()
