@@ -37,6 +37,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     caching.init_app(app)
     app.register_blueprint(site_bp)
     app.register_blueprint(public_bp)
+    from portal.api import bp as api_bp
+    from portal.opendata import bp as opendata_bp
+    from portal.opendata import export_open_data_command
+
+    app.register_blueprint(opendata_bp)
+    app.register_blueprint(api_bp)
+    app.cli.add_command(export_open_data_command)
     errors.init_app(app)
     cli.init_app(app)
 

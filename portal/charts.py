@@ -3,11 +3,11 @@
 Three charts: a line chart of shares over time (:func:`line_chart_layout`), a
 horizontal bar chart of shares by category (:func:`bar_chart_layout`) and a
 tile-grid map of the 20 regions (:func:`tile_map_layout`). Each function is pure
-(no database, no request): it takes plain numbers and already-translated
-labels and returns a frozen dataclass with every coordinate the macros in
+(no database): it takes plain numbers and translated (or lazy) labels and
+returns a frozen dataclass with every coordinate the macros in
 ``templates/charts/_charts.html`` need, rounded to one decimal. The macros turn
 that into a ``<figure>`` with an ``<svg>`` (title, description, CSS classes
-from ``static/css/charts.css``) and a real ``<table>`` of the same numbers;
+from ``static/css/portal.css``) and a real ``<table>`` of the same numbers;
 numbers and dates are formatted there, with the Babel filters of the request's
 language.
 
@@ -16,25 +16,28 @@ Why a small module and not a charting library
 The issue asks for a maintained library unless a small template is clearly
 simpler. It is, here:
 
-* Our Content-Security-Policy has no ``unsafe-inline``. Python SVG libraries
-  write what our CSP forbids: pygal puts a ``<style>`` element and inline
-  ``<script>`` tooltips in every chart; matplotlib and plotly emit ``style=``
-  attributes on every element (plotly also needs its 3 MB script). Stripping
-  that markup afterwards is more code than drawing the lines ourselves.
-* Pages must stay under 100 KB with CSS. Three to five of these charts with
-  their tables weigh 3–8 KB each; a library's SVG for the same chart is
-  several times larger (embedded fonts, per-element styles, ids).
+* Our Content-Security-Policy has no ``unsafe-inline`` and no request may
+  leave for another host. pygal writes a ``<style>`` element into every chart
+  and by default links its tooltip script from kozea.github.io; matplotlib's
+  SVG carries a ``style=`` attribute on every path and a ``<style>`` element;
+  plotly draws in the browser with a 3 MB script, so nothing shows without
+  JavaScript. Rewriting their output to pass the CSP is more code than
+  drawing the lines ourselves.
+* Pages must stay under 100 KB with CSS. One of these charts with its table
+  weighs 3–10 KB before compression (the 20-tile map is the largest); a
+  library's SVG for the same chart is several times larger (per-element
+  styles, generated ids, embedded font settings).
 * What matters for these charts is not the drawing but what a library gives
   no help with: Kazakh and Russian labels wrapped to fit a 360 px phone, Babel
   formatting per request, a table of the same numbers, tile links with
   accessible names, colour-blind-safe styles that also differ by dash and
   marker, and the region tile layout. That is all ours either way.
-* The geometry is a few linear scales: about 300 lines of tested code, no new
+* The geometry is a few linear scales: a few hundred tested lines, no new
   dependency to keep up with.
 
 Sizes are in SVG user units; every chart is ``WIDTH`` (400) wide, and the CSS
-scales it to the column (``width: 100%``, capped on wide screens), so 14-unit
-text stays about 11.5 px on a 360 px phone and about 18 px on a desktop.
+scales it to the column (``width: 100%``, capped on wide screens), so 15-unit
+text stays about 12 px on a 360 px phone and 19 px at most on a desktop.
 """
 
 from __future__ import annotations
@@ -49,16 +52,18 @@ from flask_babel import lazy_gettext as _l
 
 #: Width of every chart's viewBox, in user units.
 WIDTH = 400
-#: Font size of labels, and of ticks and values, in user units (see charts.css).
-FONT = 14
-SMALL = 12
+#: Font size of labels, and of ticks and values, in user units (see portal.css).
+FONT = 15
+SMALL = 13
 #: Height of one line of label text.
-LINE = 17
-#: Estimated average glyph width in ems; system sans-serif Cyrillic and Latin
-#: average about 0.55, so 0.6 leaves a margin rather than an overflow.
-CHAR = 0.6
+LINE = 18
+#: Estimated average glyph width in ems. Cyrillic and Latin text averages about
+#: 0.55 em in most system fonts but DejaVu Sans (Debian's default) has 0.64 em
+#: digits: estimating wide wraps a label early rather than letting it overflow.
+CHAR = 0.64
 
 INK = "#1b1f24"
+BLACK = "#000000"
 WHITE = "#ffffff"
 
 
@@ -111,8 +116,8 @@ def contrast_ratio(first: str, second: str) -> float:
 
 
 def text_colour_on(fill: str) -> str:
-    """Ink or white, whichever reads better on ``fill``."""
-    return max((INK, WHITE), key=lambda text: contrast_ratio(fill, text))
+    """Black or white, whichever reads better on ``fill``."""
+    return max((BLACK, WHITE), key=lambda text: contrast_ratio(fill, text))
 
 
 @dataclass(frozen=True)
@@ -161,8 +166,9 @@ class LineSeries:
     #: ``d`` of one <path>: a new ``M`` starts after every missing value.
     path: str
     points: tuple[LinePoint, ...]
-    #: Baseline of this series' legend row.
+    #: Baseline of this series' legend label, and the y of its sample line.
     legend_y: float
+    legend_line_y: float
 
     @property
     def known(self) -> list[tuple[int, float]]:
@@ -171,12 +177,20 @@ class LineSeries:
 
 
 @dataclass(frozen=True)
-class AxisTick:
-    """A gridline with its label: ``position`` is y for value ticks, x for time labels."""
+class ValueTick:
+    """A horizontal gridline at ``y`` for ``value``, labelled at baseline ``label_y``."""
 
-    position: float
-    value: float | None = None
-    lines: tuple[str, ...] = ()
+    y: float
+    value: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class TimeLabel:
+    """A time label centred on ``x`` (one or two lines)."""
+
+    x: float
+    lines: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -189,9 +203,14 @@ class LineChart:
     right: float
     top: float
     bottom: float
+    #: Every time point's label, one line each (the table's rows).
     x_labels: tuple[str, ...]
-    x_ticks: tuple[AxisTick, ...]
-    y_ticks: tuple[AxisTick, ...]
+    #: The time labels drawn (thinned so they never overlap) and their first baseline.
+    x_ticks: tuple[TimeLabel, ...]
+    x_label_y: float
+    y_ticks: tuple[ValueTick, ...]
+    #: x of the right-aligned value labels.
+    y_label_x: float
     series: tuple[LineSeries, ...]
     #: Heading of the table's first column ("Quarter", "Date").
     heading: str
@@ -200,6 +219,11 @@ class LineChart:
     def markers(self) -> list[str]:
         """Marker shapes in use (one <defs> entry each)."""
         return sorted({s.style.marker for s in self.series})
+
+    @property
+    def grid(self) -> str:
+        """``d`` of one path drawing every horizontal gridline."""
+        return "".join(f"M{self.left} {t.y}H{self.right}" for t in self.y_ticks)
 
 
 def line_chart_layout(
@@ -217,9 +241,11 @@ def line_chart_layout(
     ``x_labels`` are the localised labels of the time points ("2025 Q3"; a
     ``\\n`` splits a label over two lines). ``series`` is a list of
     ``(label, values)`` with one value (0..``y_max``) or None per time point; at
-    most four series. Points are evenly spaced, or spaced by date when
-    ``positions`` gives a date per point. ``y_ticks`` are fractions of ``y_max``.
-    Labels that would collide are thinned out, keeping the latest one.
+    most four series, styled in order by :data:`SERIES_STYLES`. Points are
+    evenly spaced, or spaced by date when ``positions`` gives a date per point.
+    ``y_ticks`` are fractions of ``y_max``. Time labels that would collide are
+    thinned out, keeping the latest one. ``heading`` names the table's first
+    column.
     """
     count = len(x_labels)
     if count == 0:
@@ -236,12 +262,12 @@ def line_chart_layout(
     label_w = max(text_width(line, SMALL) for lines in split for line in lines)
     label_lines = max(len(lines) for lines in split)
 
-    legend_top = 0
-    top = legend_top + len(series) * 20 + 12
-    left, right = 46, WIDTH - 10
+    top = len(series) * 22 + 12  # the legend rows above the plot
+    left, right = 50, WIDTH - 10
     bottom = top + plot_height
-    height = bottom + 8 + label_lines * 15 + 4
-    inner = min(16, label_w / 2)  # keep first and last points off the axes
+    x_label_y = bottom + 20
+    height = x_label_y + (label_lines - 1) * 16 + 6
+    inner = min(16, label_w / 2)  # keep the first and last points off the plot's edges
 
     def y_of(value: float) -> float:
         share = min(max(value / y_max, 0), 1)
@@ -251,9 +277,9 @@ def line_chart_layout(
         fractions = [0.5] if count == 1 else [i / (count - 1) for i in range(count)]
     else:
         days = [d.toordinal() for d in positions]
-        span = days[-1] - days[0]
         if any(b <= a for a, b in pairwise(days)):
             raise ValueError("positions must be increasing dates")
+        span = days[-1] - days[0]
         fractions = [0.5] if span == 0 else [(d - days[0]) / span for d in days]
     xs = [left + inner + f * (right - left - 2 * inner) for f in fractions]
 
@@ -261,15 +287,16 @@ def line_chart_layout(
     for index, (name, values) in enumerate(series):
         parts: list[str] = []
         points: list[LinePoint] = []
-        previous = False
+        joined = False
         for x, value in zip(xs, values, strict=True):
             if value is None:
-                previous = False
+                joined = False
                 continue
             point = LinePoint(_c(x), _c(y_of(value)), value)
             points.append(point)
-            parts.append(f"{'L' if previous else 'M'}{point.x} {point.y}")
-            previous = True
+            parts.append(f"{'L' if joined else 'M'}{point.x} {point.y}")
+            joined = True
+        legend_y = 16 + index * 22
         drawn.append(
             LineSeries(
                 label=str(name),
@@ -277,20 +304,26 @@ def line_chart_layout(
                 style=SERIES_STYLES[index],
                 path="".join(parts),
                 points=tuple(points),
-                legend_y=legend_top + 15 + index * 20,
+                legend_y=legend_y,
+                legend_line_y=legend_y - 5,
             )
         )
 
     # time labels from the latest backwards, skipping any that would overlap the one after
-    x_ticks: list[AxisTick] = []
+    x_ticks: list[TimeLabel] = []
     next_edge = math.inf
     for x, lines in reversed(list(zip(xs, split, strict=True))):
         half = max(text_width(line, SMALL) for line in lines) / 2
-        centre = min(max(x, half), WIDTH - half)
-        if centre + half + 6 <= next_edge:
-            x_ticks.append(AxisTick(_c(centre), lines=lines))
+        centre = min(max(x, half + 1), WIDTH - half - 1)
+        if centre + half + 8 <= next_edge:
+            x_ticks.append(TimeLabel(_c(centre), lines))
             next_edge = centre - half
     x_ticks.reverse()
+
+    ticks = []
+    for fraction in y_ticks:
+        y = _c(y_of(fraction * y_max))
+        ticks.append(ValueTick(y, fraction * y_max, _c(y + 4)))
 
     return LineChart(
         width=WIDTH,
@@ -301,7 +334,9 @@ def line_chart_layout(
         bottom=_c(bottom),
         x_labels=tuple(" ".join(lines) for lines in split),
         x_ticks=tuple(x_ticks),
-        y_ticks=tuple(AxisTick(_c(y_of(t * y_max)), value=t * y_max) for t in y_ticks),
+        x_label_y=_c(x_label_y),
+        y_ticks=tuple(ticks),
+        y_label_x=left - 6,
         series=tuple(drawn),
         heading=str(heading),
     )
@@ -317,19 +352,16 @@ class Bar:
     label: str
     value: float | None
     marker: float | None
-    #: Label lines and where the first one's baseline is (later lines follow by LINE).
+    #: Label lines; the first one's baseline is ``label_y``, the next ones follow by LINE.
     lines: tuple[str, ...]
-    label_x: float
     label_y: float
-    #: The bar (its width is 0 without a value) and the track behind it (the full scale).
-    x: float
+    #: Top of the bar; its end (``x`` of the bar's right edge, 0-width without a value).
     y: float
-    width: float
-    height: float
-    track: float
-    #: Where the value is written, and the x of the second marker's tick (or None).
+    end: float
+    #: Where the value is written.
     value_x: float
     value_y: float
+    #: x of the second marker's tick, or None.
     marker_x: float | None
 
 
@@ -341,11 +373,20 @@ class BarChart:
     height: float
     bars: tuple[Bar, ...]
     colour: str
+    #: x where the bars start (0 with labels above, past the label column otherwise).
+    bar_left: float
+    #: x of the labels' tspans, and the distance between label lines.
+    label_x: float
+    line_height: float
     #: Names of the bar values and of the second markers (legend and table headings).
     value_label: str
     marker_label: str
     heading: str
-    #: Baseline of the legend rows (bar swatch, tick swatch), or () without markers.
+    #: One ``d`` each: every track (the full scale behind a bar), every bar, every tick.
+    tracks: str
+    bar_path: str
+    ticks: str
+    #: Baselines of the legend rows (bar, tick); empty without second markers.
     legend: tuple[float, ...]
 
     @property
@@ -368,8 +409,12 @@ LABEL_COLUMN = 150
 VALUE_SPACE = 50
 
 
+def _rect(x: float, y: float, width: float, height: float) -> str:
+    return f"M{_c(x)} {_c(y)}h{_c(width)}v{_c(height)}h{_c(-width)}z"
+
+
 def bar_chart_layout(
-    items: Iterable[tuple[str, float | None] | tuple[str, float | None, float | None]],
+    items: Iterable[Sequence],
     *,
     value_label: str = "",
     marker_label: str = "",
@@ -384,8 +429,8 @@ def bar_chart_layout(
     check), drawn as a tick across the bar. ``labels="above"`` puts each label
     over its bar, full width, which suits long Kazakh and Russian labels on a
     phone; ``labels="left"`` puts them in a wrapped column left of the bars,
-    which suits short labels. ``value_label``, ``marker_label`` and ``heading``
-    name the columns of the table and the legend.
+    which suits short labels. ``value_label`` and ``marker_label`` name the two
+    figures (legend and table), ``heading`` the table's first column.
     """
     if labels not in {"above", "left"}:
         raise ValueError("labels is 'above' or 'left'")
@@ -393,8 +438,8 @@ def bar_chart_layout(
         raise ValueError("max_value must be positive")
     rows = [(item[0], item[1], item[2] if len(item) > 2 else None) for item in items]
     has_markers = any(marker is not None for _, _, marker in rows)
-    legend = (15.0, 35.0) if has_markers else ()
-    y = 48.0 if has_markers else 4.0
+    legend = (15, 37) if has_markers else ()
+    y: float = 50 if has_markers else 4
 
     bar_left = 0 if labels == "above" else LABEL_COLUMN + 8
     track = WIDTH - bar_left - VALUE_SPACE
@@ -402,36 +447,35 @@ def bar_chart_layout(
     def x_of(value: float) -> float:
         return bar_left + min(max(value / max_value, 0), 1) * track
 
-    bars = []
+    bars, tracks, fills, ticks = [], [], [], []
     for label, value, marker in rows:
         label = str(label)
         if labels == "above":
             lines = wrap(label, WIDTH)
-            label_y = y + 13
             bar_y = y + len(lines) * LINE + 3
-            step = len(lines) * LINE + 3 + BAR_HEIGHT + 12
+            step = len(lines) * LINE + 3 + BAR_HEIGHT + 14
         else:
             lines = wrap(label, LABEL_COLUMN)
             block = len(lines) * LINE
-            label_y = y + 13
             bar_y = y + (block - BAR_HEIGHT) / 2
-            step = block + 12
+            step = block + 14
         end = x_of(value) if value is not None else bar_left
         marker_x = x_of(marker) if marker is not None else None
+        tracks.append(_rect(bar_left, bar_y, track, BAR_HEIGHT))
+        if end > bar_left:
+            fills.append(_rect(bar_left, bar_y, end - bar_left, BAR_HEIGHT))
+        if marker_x is not None:
+            ticks.append(_rect(marker_x - 1.5, bar_y - 5, 3, BAR_HEIGHT + 10))
         bars.append(
             Bar(
                 label=label,
                 value=value,
                 marker=marker,
                 lines=lines,
-                label_x=0,
-                label_y=_c(label_y),
-                x=bar_left,
+                label_y=_c(y + 14),
                 y=_c(bar_y),
-                width=_c(end - bar_left),
-                height=BAR_HEIGHT,
-                track=_c(track),
-                value_x=_c(max(end, (marker_x or 0) + 2) + 5),
+                end=_c(end),
+                value_x=_c(max(end, (marker_x or 0) + 1.5) + 5),
                 value_y=_c(bar_y + 12.5),
                 marker_x=_c(marker_x) if marker_x is not None else None,
             )
@@ -439,12 +483,18 @@ def bar_chart_layout(
         y += step
     return BarChart(
         width=WIDTH,
-        height=_c(y),
+        height=_c(y - 6),
         bars=tuple(bars),
         colour=BAR_COLOUR,
+        bar_left=bar_left,
+        label_x=0,
+        line_height=LINE,
         value_label=str(value_label),
         marker_label=str(marker_label),
         heading=str(heading),
+        tracks="".join(tracks),
+        bar_path="".join(fills),
+        ticks="".join(ticks),
         legend=legend,
     )
 
@@ -482,7 +532,7 @@ TILE_GRID: dict[str, tuple[int, int]] = {
     "almaty": (5, 4),
 }
 GRID_COLUMNS, GRID_ROWS = 7, 5
-#: Cities of republican significance get round-cornered tiles (explained in the legend).
+#: Cities of republican significance get round tiles (explained in the legend).
 CITIES = frozenset({"astana", "almaty", "shymkent"})
 
 #: Suggested tile labels, three letters per language; the full name is in the
@@ -519,36 +569,41 @@ def region_short(slug: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Band:
-    """A coverage band: shares from ``low`` (inclusive) to the next band's low."""
+    """A coverage band: shares from ``low`` (inclusive) up to the next band's ``low``."""
 
     key: str
     low: float
     fill: str
-    #: Ink or white, whichever contrasts more with ``fill`` (at least 4.5:1).
+    #: Black or white, whichever contrasts more with ``fill`` (at least 4.5:1, tested).
     text: str
+    #: The legend's label (lazy: translated when rendered).
+    label: object
 
 
-def _band(key: str, low: float, fill: str) -> Band:
-    return Band(key, low, fill, text_colour_on(fill))
+def _band(key: str, low: float, fill: str, label: object) -> Band:
+    return Band(key, low, fill, text_colour_on(fill), label)
 
 
-#: ColorBrewer YlGnBu, 5 classes (sequential, colour-blind safe, light = low
-#: coverage); the keys and bounds are those of ``portal.public.coverage.BANDS``.
+#: ColorBrewer YlGnBu, 5 classes: sequential, colour-blind safe, light = low
+#: coverage, dark = full. Keys, bounds and labels are those of
+#: ``portal.public.coverage.BANDS`` and the facility filter, so the map and the
+#: filter speak alike.
 BANDS: tuple[Band, ...] = (
-    _band("lt50", 0.0, "#ffffcc"),
-    _band("50-70", 0.5, "#a1dab4"),
-    _band("70-85", 0.7, "#41b6c4"),
-    _band("85-99", 0.85, "#2c7fb8"),
-    _band("full", 1.0, "#253494"),
+    _band("lt50", 0.0, "#ffffcc", _l("Under 50 %")),
+    _band("50-70", 0.5, "#a1dab4", _l("50–70 %")),
+    _band("70-85", 0.7, "#41b6c4", _l("70–85 %")),
+    _band("85-99", 0.85, "#2c7fb8", _l("85–99 %")),
+    _band("full", 1.0, "#253494", _l("Full coverage")),
 )
-NO_DATA = Band("none", math.nan, WHITE, INK)
+NO_DATA = Band("none", math.nan, WHITE, INK, _l("No data yet"))
+CITY_LABEL = _l("City of republican significance")
 
 
 def band_of(share: float | None) -> Band:
-    """The band of a share (``full`` only at 100 %), or NO_DATA for None."""
+    """The band of a share (``full`` only at exactly 100 %), or NO_DATA for None."""
     if share is None:
         return NO_DATA
-    return next(band for band in reversed(BANDS) if share >= band.low or band is BANDS[0])
+    return next((band for band in reversed(BANDS) if share >= band.low), BANDS[0])
 
 
 @dataclass(frozen=True)
@@ -561,7 +616,7 @@ class RegionValue:
     value: float | None
     #: URL of the region page (None: the tile is not a link).
     href: str | None = None
-    #: Tile label (see :func:`region_short`).
+    #: Tile label; :func:`region_short` when empty.
     short: str = ""
 
 
@@ -570,10 +625,10 @@ class Tile:
     """One region's square."""
 
     region: RegionValue
+    short: str
     x: float
     y: float
-    size: float
-    #: Corner radius: larger for cities.
+    #: Corner radius: round for cities.
     radius: float
     band: Band
     #: Centre line, and baselines of the short label and the value.
@@ -584,13 +639,15 @@ class Tile:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    """A legend swatch at (x, y) with its label's baseline at ``text_y``."""
+    """A legend swatch at (x, y) with its label at (``text_x``, ``text_y``)."""
 
-    key: str
     x: float
     y: float
+    text_x: float
     text_y: float
+    label: object
     band: Band | None = None
+    radius: float = 2
 
 
 @dataclass(frozen=True)
@@ -620,20 +677,24 @@ class TileMap:
 
 TILE_PITCH = 56
 TILE_SIZE = 52
+SWATCH = 14
 
 
-def tile_map_layout(regions: Iterable[RegionValue], *, heading: str = "") -> TileMap:
-    """Place each region on :data:`TILE_GRID`, coloured by its band.
+def tile_map_layout(
+    regions: Iterable[RegionValue], *, lang: str = "en", heading: str = ""
+) -> TileMap:
+    """Place each region on :data:`TILE_GRID`, coloured by its coverage band.
 
-    Pass all 20 regions (value None for one without figures); an unknown slug
-    is an error. A region left out is not drawn. ``heading`` names the table's
-    first column ("Region").
+    Pass all 20 regions, with value None for one without figures; an unknown
+    slug is an error, a region left out is not drawn. Tiles without a
+    ``short`` label get :func:`region_short` in ``lang``. ``heading`` names the
+    table's first column ("Region").
     """
     given = list(regions)
     unknown = [r.slug for r in given if r.slug not in TILE_GRID]
     if unknown:
         raise ValueError(f"no tile for region(s) {', '.join(unknown)}")
-    offset = (WIDTH - (GRID_COLUMNS * TILE_PITCH - (TILE_PITCH - TILE_SIZE))) / 2
+    offset = (WIDTH - GRID_COLUMNS * TILE_PITCH + (TILE_PITCH - TILE_SIZE)) / 2
     tiles = []
     for region in sorted(given, key=lambda r: TILE_GRID[r.slug][::-1]):
         column, row = TILE_GRID[region.slug]
@@ -642,30 +703,29 @@ def tile_map_layout(regions: Iterable[RegionValue], *, heading: str = "") -> Til
         tiles.append(
             Tile(
                 region=region,
+                short=region.short or region_short(region.slug, lang),
                 x=_c(x),
                 y=_c(y),
-                size=TILE_SIZE,
-                radius=14 if region.slug in CITIES else 2,
+                radius=TILE_SIZE / 2 if region.slug in CITIES else 2,
                 band=band_of(region.value),
                 centre=_c(x + TILE_SIZE / 2),
-                label_y=_c(y + 22),
+                label_y=_c(y + 23),
                 value_y=_c(y + 40),
             )
         )
-    # legend under the grid: the five bands and "no data" in rows of three, then the city key
+    # under the grid: the five bands and "no data" in three rows of two, then the city key
     legend: list[LegendEntry] = []
-    top = GRID_ROWS * TILE_PITCH + 10
-    keys = [*BANDS, NO_DATA]
-    column_width = WIDTH / 3
-    for index, band in enumerate(keys):
-        row, column = divmod(index, 3)
-        y = top + row * 24
-        legend.append(LegendEntry(band.key, _c(column * column_width), y, y + 13, band))
-    city_y = top + 2 * 24
-    legend.append(LegendEntry("city", 0, city_y, city_y + 13))
+    top = GRID_ROWS * TILE_PITCH + 8
+    column_width = WIDTH / 2
+    for index, band in enumerate((*BANDS, NO_DATA)):
+        row, column = divmod(index, 2)
+        x, y = column * column_width, top + row * 24
+        legend.append(LegendEntry(_c(x), y, _c(x + SWATCH + 6), y + 12, band.label, band))
+    y = top + 3 * 24
+    legend.append(LegendEntry(0, y, SWATCH + 6, y + 12, CITY_LABEL, radius=SWATCH / 2))
     return TileMap(
         width=WIDTH,
-        height=city_y + 22,
+        height=y + SWATCH + 4,
         tile=TILE_SIZE,
         tiles=tuple(tiles),
         regions=tuple(given),

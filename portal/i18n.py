@@ -95,12 +95,30 @@ def long_date(value: date | None) -> str:
     return "—" if value is None else format_date(value, format="long")
 
 
+def complaint_count(value: int | None) -> str:
+    """A published complaint count: "<10" when suppressed (None), else the formatted number."""
+    from portal.stats.suppression import HIDDEN_TEXT
+
+    return HIDDEN_TEXT if value is None else format_decimal(value)
+
+
+def quarter_label(key: str) -> str:
+    """A quarter key such as ``2025-Q3`` in words of the current language."""
+    from flask_babel import gettext
+
+    year, quarter = key.split("-Q")
+    return gettext("Q%(quarter)s %(year)s", quarter=quarter, year=year)
+
+
 def init_app(app: Flask) -> None:
     """Attach Babel, the language URL converter and the template helpers."""
     app.url_map.converters["lang"] = LanguageConverter
     babel.init_app(app, locale_selector=current_language)
     app.url_value_preprocessor(_pull_language)
     app.url_defaults(_push_language)
-    app.jinja_env.filters.update(number=number, percent=percent, long_date=long_date)
+    app.jinja_env.filters.update(
+        number=number, percent=percent, long_date=long_date,
+        complaint_count=complaint_count, quarter_label=quarter_label,
+    )
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
     app.jinja_env.globals["get_locale"] = get_locale

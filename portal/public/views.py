@@ -18,11 +18,12 @@ from portal.i18n import (
     preferred_language,
     safe_local_path,
 )
-from portal.models import IndexTask, Source
-from portal.public import bp, site
+from portal.models import Category, IndexTask, Source
+from portal.public import bp, chart_data, site
 from portal.public.coverage import band, coverage_data
 from portal.public.forms import PER_PAGE, FacilityFilterForm
 from portal.search import index_status
+from portal.stats.complaints import cached_complaint_statistics
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -71,17 +72,34 @@ def healthz():
 def _overview(facilities: list) -> dict:
     """Figures shared by the national and the region pages."""
     data = coverage_data()
+    trend = data.trend(facilities)
+    by_type = {
+        kind: data.total(info for info in facilities if info.type is kind)
+        for kind in dict.fromkeys(info.type for info in sorted(facilities, key=_type_order))
+    }
+    by_zone = data.by_zone_type(facilities)
     return {
         "total": data.total(facilities),
-        "trend": data.trend(facilities),
-        "by_type": {
-            kind: data.total(info for info in facilities if info.type is kind)
-            for kind in dict.fromkeys(info.type for info in sorted(facilities, key=_type_order))
-        },
-        "by_zone": data.by_zone_type(facilities),
+        "trend": trend,
+        "by_type": by_type,
+        "by_zone": by_zone,
         "without_figures": sum(1 for info in facilities if data.latest(info.id) is None),
         "stalled": sum(1 for info in facilities if data.is_stalled(info.id)),
         "slipping": sum(1 for info in facilities if data.is_slipping(info.id)),
+        "trend_chart": chart_data.trend_chart(trend) if trend else None,
+        "type_chart": chart_data.share_bars(by_type),
+        "zone_chart": chart_data.share_bars(by_zone),
+    }
+
+
+def _complaints(counts) -> dict:
+    """What the complaint tables need; ``counts(stats, period, category)`` picks the place."""
+    stats = cached_complaint_statistics(session)
+    return {
+        "counts": lambda period, category: counts(stats, period, category),
+        "years": stats.years(),
+        "quarters": stats.periods(),
+        "categories": list(Category),
     }
 
 
@@ -105,7 +123,9 @@ def national():
         data=data,
         overview=_overview(data.select()),
         regions=ranked,
+        region_map=chart_data.region_map(data, regions),
         updates=data.latest_updates(),
+        complaints=_complaints(lambda stats, period, category: stats.national(period, category)),
     )
 
 
@@ -120,7 +140,14 @@ def region(slug: str):
     facilities = sorted(data.select(region_id=info.id), key=lambda f: f.name(current_language()))
     rows = [(facility, data.latest(facility.id)) for facility in facilities]
     return render_template(
-        "public/region.html", data=data, region=info, overview=_overview(facilities), rows=rows
+        "public/region.html",
+        data=data,
+        region=info,
+        overview=_overview(facilities),
+        rows=rows,
+        complaints=_complaints(
+            lambda stats, period, category: stats.region(info.id, period, category)
+        ),
     )
 
 
@@ -220,9 +247,11 @@ def facility(slug: str):
         details=facility_details(info.id),
         ledger=data.ledger(info.id),
         history=data.history.get(info.id, []),
+        history_chart=chart_data.facility_history_chart(data.history.get(info.id, [])),
         Source=Source,
-        stalled=data.is_stalled(info.id),
-        slipping=data.is_slipping(info.id),
+        complaints=_complaints(
+            lambda stats, period, category: stats.facility(info.id, period, category)
+        ),
     )
 
 

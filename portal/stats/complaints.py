@@ -43,7 +43,7 @@ from datetime import UTC, date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import String, func, literal_column, select, type_coerce
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -61,14 +61,7 @@ MAX_AGE_SECONDS = 900.0
 #: (category, level, region or facility id, period)
 Node = tuple[str, str, int | None, str]
 _PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4]))?$")
-
-
-def _quarter(moment: datetime | str) -> str:
-    """The quarter key ("2025-Q3") of a UTC datetime or a "YYYY-MM" string."""
-    if isinstance(moment, datetime):
-        moment = moment.astimezone(UTC).strftime("%Y-%m")
-    year, month = moment[:4], int(moment[5:7])
-    return f"{year}-Q{(month - 1) // 3 + 1}"
+_QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
 
 
 def _quarter_range(first: str, last: str) -> list[str]:
@@ -147,25 +140,6 @@ class ComplaintStatistics:
         """Every calendar year covered, sorted ("2024", …)."""
         return sorted({quarter[:4] for quarter in self.quarters})
 
-    def _places(self) -> Iterator[tuple[str, int | None, int | None]]:
-        yield "national", None, None
-        yield "unknown_region", None, None
-        by_region: dict[int, list[int]] = defaultdict(list)
-        for facility_id, region_id in sorted(self.facility_regions.items()):
-            by_region[region_id].append(facility_id)
-        for region_id in self.region_ids:
-            yield "region", region_id, None
-            yield "unknown_place", region_id, None
-            for facility_id in by_region[region_id]:
-                yield "facility", region_id, facility_id
-
-    def _period_order(self) -> list[str]:
-        order = [ALL]
-        for year in self.years():
-            order.append(year)
-            order.extend(q for q in self.quarters if q.startswith(year))
-        return order
-
     def rows(self) -> Iterator[dict[str, Any]]:
         """Every count as a plain dict for open data, zeros included; ``count`` None = "<10".
 
@@ -174,9 +148,10 @@ class ComplaintStatistics:
         place (country, unknown region, then each region with its unknown
         place and facilities), then period, then category.
         """
-        periods = self._period_order()
-        for level, region_id, facility_id in self._places():
-            ident = facility_id if level == "facility" else region_id
+        periods = _period_order(self.quarters)
+        for level, ident in _places(self.region_ids, self.facility_regions):
+            region_id = self.facility_regions[ident] if level == "facility" else ident  # type: ignore[index]
+            facility_id = ident if level == "facility" else None
             for period in periods:
                 for category in CATEGORIES:
                     yield {
@@ -194,38 +169,76 @@ class ComplaintStatistics:
         return determined(hidden, self._relations)
 
 
-# --- reading the database -----------------------------------------------------------------
+# --- building ------------------------------------------------------------------------------
 
 
-def _month(dialect: str) -> Any:
-    """A SQL "YYYY-MM" of created_at in UTC, or None when this backend needs Python to do it.
+def _places(
+    region_ids: tuple[int, ...], facility_regions: Mapping[int, int]
+) -> list[tuple[str, int | None]]:
+    """Every place as (level, id): country, unknown region, then each region with its own."""
+    by_region: dict[int, list[int]] = defaultdict(list)
+    for facility_id, region_id in sorted(facility_regions.items()):
+        by_region[region_id].append(facility_id)
+    places: list[tuple[str, int | None]] = [("national", None), ("unknown_region", None)]
+    for region_id in region_ids:
+        places += [("region", region_id), ("unknown_place", region_id)]
+        places += [("facility", facility_id) for facility_id in by_region[region_id]]
+    return places
 
-    Literal SQL constants, not bound parameters: PostgreSQL would otherwise see
-    the SELECT and GROUP BY expressions as different.
+
+def _period_order(quarters: tuple[str, ...]) -> list[str]:
+    """ "all", then each year followed by its quarters."""
+    order = [ALL]
+    for year in sorted({quarter[:4] for quarter in quarters}):
+        order.append(year)
+        order.extend(q for q in quarters if q.startswith(year))
+    return order
+
+
+def _quarter_sql(dialect: str) -> Any:
+    """SQL for the quarter key ("2025-Q3") of created_at in UTC; None: Python must do it.
+
+    Literal SQL, not bound parameters: PostgreSQL would otherwise see the
+    SELECT and GROUP BY expressions as different.
     """
-    if dialect == "sqlite":  # stored as naive UTC text
-        return func.strftime(literal_column("'%Y-%m'"), Complaint.created_at)
+    column = f"{Complaint.__tablename__}.created_at"
+    if dialect == "sqlite":  # stored as naive UTC text, "YYYY-MM-DD HH:MM:SS.ffffff"
+        return literal_column(
+            f"substr({column}, 1, 4) || '-Q' || ((substr({column}, 6, 2) + 2) / 3)"
+        )
     if dialect == "postgresql":
-        utc = func.timezone(literal_column("'UTC'"), Complaint.created_at)
-        return func.to_char(utc, literal_column("'YYYY-MM'"))
+        return literal_column(f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-"Q"Q')""")
     return None
 
 
-def _leaf_counts(
-    db: Session, facility_regions: Mapping[int, int]
-) -> tuple[dict[Node, int], datetime | None]:
-    """Counts per (category, leaf place, quarter) with two grouped queries, and the last date."""
-    month = _month(db.get_bind().dialect.name)
-    when = month if month is not None else Complaint.created_at
+def _quarter(moment: datetime | str) -> str:
+    """The quarter key of a UTC datetime, or a quarter key from SQL checked."""
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(UTC)
+        return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
+    if not _QUARTER.match(moment):
+        raise ValueError(f"unexpected quarter from the database: {moment!r}")
+    return moment
+
+
+def _leaf_counts(db: Session, facility_regions: Mapping[int, int]) -> dict[Node, int]:
+    """Counts per (category, leaf place, quarter), from two grouped queries.
+
+    Leaf places are facilities, each region's unknown place, and the unknown
+    region. A complaint's facility decides its region; without a facility its
+    own region_id does.
+    """
+    quarter = _quarter_sql(db.get_bind().dialect.name)
+    when = quarter if quarter is not None else Complaint.created_at
     place = (Complaint.facility_id, Complaint.region_id, when)
-    everything = select(*place, func.count(), func.max(Complaint.created_at)).group_by(*place)
+    category = type_coerce(ComplaintCategory.category, String())
+    everything = select(*place, func.count()).group_by(*place)
     by_category = (
-        select(*place, ComplaintCategory.category, func.count())
+        select(*place, category, func.count())
         .join(ComplaintCategory, ComplaintCategory.complaint_id == Complaint.id)
-        .group_by(*place, ComplaintCategory.category)
+        .group_by(*place, category)
     )
     leaves: dict[Node, int] = defaultdict(int)
-    last: datetime | None = None
 
     def leaf(facility_id: int | None, region_id: int | None) -> tuple[str, int | None]:
         if facility_id is not None and facility_id in facility_regions:
@@ -234,80 +247,91 @@ def _leaf_counts(
             return "unknown_place", region_id
         return "unknown_region", None
 
-    for facility_id, region_id, moment, count, latest in db.execute(everything):
-        level, ident = leaf(facility_id, region_id)
-        leaves[(ALL, level, ident, _quarter(moment))] += count
-        if last is None or latest > last:
-            last = latest
-    for facility_id, region_id, moment, category, count in db.execute(by_category):
-        level, ident = leaf(facility_id, region_id)
-        leaves[(Category(category).value, level, ident, _quarter(moment))] += count
-    return leaves, last
+    connection = db.connection()
+    for facility_id, region_id, moment, count in connection.execute(everything):
+        leaves[(ALL, *leaf(facility_id, region_id), _quarter(moment))] += count
+    for facility_id, region_id, moment, name, count in connection.execute(by_category):
+        leaves[(name, *leaf(facility_id, region_id), _quarter(moment))] += count
+    return leaves
 
 
-def _parents(node: Node, facility_regions: Mapping[int, int]) -> tuple[Node | None, Node | None]:
-    """The node's total in the geography relation and in the period relation."""
-    category, level, ident, period = node
-    geo: Node | None = None
-    if level == "facility":
-        geo = (category, "region", facility_regions[ident], period)  # type: ignore[index]
-    elif level == "unknown_place":
-        geo = (category, "region", ident, period)
-    elif level in ("region", "unknown_region"):
-        geo = (category, "national", None, period)
-    when: Node | None = None
-    if "-Q" in period:
-        when = (category, level, ident, period[:4])
-    elif period != ALL:
-        when = (category, level, ident, ALL)
-    return geo, when
+def _totals(leaves: Mapping[Node, int], facility_regions: Mapping[int, int]) -> dict[Node, int]:
+    """Every non-zero count: leaves summed up the geography, then up the periods."""
+    by_quarter: dict[Node, int] = defaultdict(int)
+    for (category, level, ident, quarter), count in leaves.items():
+        by_quarter[(category, level, ident, quarter)] += count
+        if level == "facility":
+            by_quarter[(category, "region", facility_regions[ident], quarter)] += count  # type: ignore[index]
+        elif level == "unknown_place":
+            by_quarter[(category, "region", ident, quarter)] += count
+        by_quarter[(category, "national", None, quarter)] += count
+    totals: dict[Node, int] = defaultdict(int, by_quarter)
+    for (category, level, ident, quarter), count in by_quarter.items():
+        totals[(category, level, ident, quarter[:4])] += count
+        totals[(category, level, ident, ALL)] += count
+    return totals
 
 
-def _sort_key(node: Node) -> tuple[int, int, int, str]:
-    category, level, ident, period = node
-    return CATEGORIES.index(category), LEVELS.index(level), ident or 0, period
+def _relations(
+    totals: Mapping[Node, int],
+    places: list[tuple[str, int | None]],
+    periods: list[str],
+    facility_regions: Mapping[int, int],
+) -> tuple[dict[Node, int], list[tuple[Node, tuple[Node, ...]]]]:
+    """The non-zero nodes in a stable order, and every relation among them (zeros left out)."""
+    members: dict[tuple[str, int | None], list[tuple[str, int | None]]] = defaultdict(list)
+    for level, ident in places:
+        if level in ("region", "unknown_region"):
+            members[("national", None)].append((level, ident))
+        elif level == "unknown_place":
+            members[("region", ident)].append((level, ident))
+        elif level == "facility":
+            members[("region", facility_regions[ident])].append((level, ident))  # type: ignore[index]
+    years = {period: [q for q in periods if q.startswith(period + "-Q")] for period in periods}
+    years[ALL] = [period for period in periods if len(period) == 4]
+    nodes: dict[Node, int] = {}
+    relations: list[tuple[Node, tuple[Node, ...]]] = []
+    for category in CATEGORIES:
+        for place in places:
+            for period in periods:
+                node = (category, *place, period)
+                if node not in totals:
+                    continue
+                nodes[node] = totals[node]
+                parts = [(category, *place, p) for p in years.get(period, ())]
+                if parts:
+                    relations.append((node, tuple(p for p in parts if p in totals)))
+                kids = [(category, *kid, period) for kid in members.get(place, ())]
+                if kids:
+                    relations.append((node, tuple(k for k in kids if k in totals)))
+    return nodes, relations
 
 
 def complaint_statistics(db: Session) -> ComplaintStatistics:
     """Compute and suppress every complaint count the portal may publish, in one pass.
 
     Two grouped queries (complaints, and complaint categories, by facility,
-    region and month), aggregation in Python, then one call of ``suppress``
+    region and quarter), aggregation in Python, then one call of ``suppress``
     over all places, periods and categories together. Works on SQLite and
     PostgreSQL. Prefer :func:`cached_complaint_statistics` in views.
     """
     region_ids = tuple(db.scalars(select(Region.id).order_by(Region.id)))
     facility_regions = dict(db.execute(select(Facility.id, Facility.region_id)).tuples().all())
-    leaves, last = _leaf_counts(db, facility_regions)
-
-    values: dict[Node, int] = defaultdict(int)
-    for (category, level, ident, quarter), count in leaves.items():
-        if level == "facility":
-            places = [(level, ident), ("region", facility_regions[ident])]  # type: ignore[index]
-        elif level == "unknown_place":
-            places = [(level, ident), ("region", ident)]
-        else:
-            places = [(level, ident)]
-        for place_level, place_id in (*places, ("national", None)):
-            for period in (quarter, quarter[:4], ALL):
-                values[(category, place_level, place_id, period)] += count
-    ordered = {node: values[node] for node in sorted(values, key=_sort_key)}
-
-    parts: dict[tuple[Node, str], list[Node]] = {}
-    for node in ordered:
-        for kind, parent in zip(("geo", "period"), _parents(node, facility_regions), strict=True):
-            if parent is not None:
-                parts.setdefault((parent, kind), []).append(node)
-    relations = tuple((total, tuple(nodes)) for (total, _kind), nodes in parts.items())
-
-    quarters = sorted({node[3] for node in leaves})
+    last = db.scalar(select(func.max(Complaint.created_at)))
+    leaves = _leaf_counts(db, facility_regions)
+    present = sorted({node[3] for node in leaves})
+    quarters = tuple(_quarter_range(present[0], present[-1]) if present else ())
+    places = _places(region_ids, facility_regions)
+    nodes, relations = _relations(
+        _totals(leaves, facility_regions), places, _period_order(quarters), facility_regions
+    )
     return ComplaintStatistics(
         as_of=last.astimezone(UTC).date() if last else None,
         region_ids=region_ids,
         facility_regions=MappingProxyType(facility_regions),
-        quarters=tuple(_quarter_range(quarters[0], quarters[-1]) if quarters else ()),
-        _published=MappingProxyType(suppress(ordered, relations)),
-        _relations=relations,
+        quarters=quarters,
+        _published=MappingProxyType(suppress(nodes, relations)),
+        _relations=tuple(relations),
     )
 
 

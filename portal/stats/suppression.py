@@ -87,6 +87,7 @@ class _Table:
         self.values = values
         self.relations = relations
         self.hidden = [0 < v < THRESHOLD for v in values]
+        self.newly_hidden: list[int] = []
         self.relations_of: list[list[int]] = [[] for _ in values]
         for number, (total, parts) in enumerate(relations):
             self.relations_of[total].append(number)
@@ -105,6 +106,37 @@ class _Table:
         zeros = [p for p in parts if not hidden[p]]
         return min(zeros) if zeros else None
 
+    def relief(self, node: int) -> int | None:
+        """A shown node to hide so that the determined hidden ``node`` is no longer determined.
+
+        The nearest relations first: those containing ``node``, then those
+        containing the hidden nodes these reach, and so on; within a ring the
+        smallest non-zero candidate. A zero is hidden only when no non-zero
+        candidate is left anywhere in the component.
+        """
+        ring, seen_nodes, seen_relations = [node], {node}, set()
+        while ring:
+            options: list[tuple[int, int]] = []
+            following: list[int] = []
+            for current in ring:
+                for relation in self.relations_of[current]:
+                    if relation in seen_relations:
+                        continue
+                    seen_relations.add(relation)
+                    candidate = self.candidate(relation)
+                    if candidate is not None and self.values[candidate] > 0:
+                        options.append((self.values[candidate], candidate))
+                    total, parts = self.relations[relation]
+                    for other in (total, *parts):
+                        if self.hidden[other] and other not in seen_nodes:
+                            seen_nodes.add(other)
+                            following.append(other)
+            if options:
+                return min(options)[1]
+            ring = following
+        zeros = [c for r in self.relations_of[node] if (c := self.candidate(r)) is not None]
+        return min(zeros) if zeros else None
+
     def needs_more(self, relation: int) -> bool:
         """True when ``relation`` would let a hidden number, or a small sum of them, be computed."""
         total, parts = self.relations[relation]
@@ -121,6 +153,7 @@ class _Table:
 
     def hide(self, node: int, queue: deque[int], queued: set[int]) -> None:
         self.hidden[node] = True
+        self.newly_hidden.append(node)
         for relation in self.relations_of[node]:
             if relation not in queued:
                 queued.add(relation)
@@ -141,37 +174,35 @@ class _Table:
                         queued.add(relation)
                         queue.append(relation)
 
-    def components(self) -> list[tuple[list[int], list[int]]]:
-        """Connected groups of hidden nodes, each with the relations that touch it."""
-        parent: dict[int, int] = {}
+    def components(self, starts: Iterable[int]) -> list[tuple[list[int], list[int]]]:
+        """Groups of hidden nodes reached from ``starts``, with the relations touching them.
 
-        def find(node: int) -> int:
-            root = node
-            while parent[root] != root:
-                root = parent[root]
-            while parent[node] != root:
-                parent[node], node = root, parent[node]
-            return root
-
-        touching: list[tuple[int, list[int]]] = []
-        for number, (total, parts) in enumerate(self.relations):
-            nodes = [n for n in (total, *parts) if self.hidden[n]]
-            if not nodes:
+        Two hidden nodes are connected when a relation contains both; the
+        equations then split into independent blocks, one per group.
+        """
+        hidden, relations, relations_of = self.hidden, self.relations, self.relations_of
+        seen: set[int] = set()
+        visited: set[int] = set()
+        groups: list[tuple[list[int], list[int]]] = []
+        for start in starts:
+            if start in seen or not hidden[start]:
                 continue
-            touching.append((number, nodes))
-            for node in nodes:
-                parent.setdefault(node, node)
-            root = find(nodes[0])
-            for node in nodes[1:]:
-                other = find(node)
-                if other != root:
-                    parent[other] = root
-        groups: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        for node in parent:
-            groups[find(node)][0].append(node)
-        for number, nodes in touching:
-            groups[find(nodes[0])][1].append(number)
-        return list(groups.values())
+            seen.add(start)
+            nodes, touching, stack = [start], [], [start]
+            while stack:
+                for relation in relations_of[stack.pop()]:
+                    if relation in visited:
+                        continue
+                    visited.add(relation)
+                    touching.append(relation)
+                    total, parts = relations[relation]
+                    for node in (total, *parts):
+                        if hidden[node] and node not in seen:
+                            seen.add(node)
+                            nodes.append(node)
+                            stack.append(node)
+            groups.append((nodes, touching))
+        return groups
 
     def row(self, relation: int) -> dict[int, int]:
         """The relation as an equation over hidden nodes: total - sum(parts) = constant."""
@@ -256,18 +287,15 @@ def _determined_in(rows: list[dict[int, int]]) -> list[int]:
     return [column for column, row in pivots.items() if len(row) == 1]
 
 
-def _audit(table: _Table, clean: set[frozenset[int]]) -> list[int]:
-    """Hidden nodes that the shown numbers determine; components in ``clean`` are skipped."""
+def _audit(table: _Table, starts: Iterable[int], *, first_only: bool = False) -> list[int]:
+    """Hidden nodes, in the components reached from ``starts``, that shown numbers determine.
+
+    With ``first_only``, one per component: fixing it may free the others.
+    """
     found: list[int] = []
-    for nodes, relations in table.components():
-        key = frozenset(nodes)
-        if key in clean:
-            continue
-        determined = _determined_in([table.row(r) for r in relations])
-        if determined:
-            found.extend(determined)
-        else:
-            clean.add(key)
+    for _nodes, relations in table.components(starts):
+        fixed = _determined_in([table.row(r) for r in relations])
+        found.extend(sorted(fixed)[:1] if first_only else fixed)
     return sorted(found)
 
 
@@ -283,16 +311,17 @@ def _validate(
             raise SuppressionError(f"{key!r}: a count must be an integer >= 0, not {value!r}")
         numbers.append(value)
     relations: list[tuple[int, tuple[int, ...]]] = []
+    position, number = index.__getitem__, numbers.__getitem__
     for total_key, part_keys in constraints:
         try:
-            total = index[total_key]
-            parts = tuple(index[k] for k in part_keys)
+            total = position(total_key)
+            parts = tuple(map(position, part_keys))
         except KeyError as error:
             raise SuppressionError(f"a relation names {error.args[0]!r}, not in values") from None
+        if numbers[total] != sum(map(number, parts)):
+            raise SuppressionError(f"{total_key!r} is not the sum of its parts")
         if total in parts or len(set(parts)) != len(parts):
             raise SuppressionError(f"{total_key!r}: a node appears twice in one relation")
-        if numbers[total] != sum(numbers[p] for p in parts):
-            raise SuppressionError(f"{total_key!r} is not the sum of its parts")
         relations.append((total, parts))
     return keys, numbers, relations
 
@@ -316,24 +345,22 @@ def suppress(
     keys, numbers, relations = _validate(values, constraints)
     table = _Table(numbers, relations)
     table.secondary(range(len(relations)))
-    clean: set[frozenset[int]] = set()
-    while determined := _audit(table, clean):
-        hidden_before = sum(table.hidden)
+    # The first audit covers every hidden node; later ones only the components
+    # that grew (every other component passed already and has not changed).
+    starts = [i for i, flag in enumerate(table.hidden) if flag]
+    while determined := _audit(table, starts, first_only=True):
+        table.newly_hidden = []
         queue: deque[int] = deque()
         queued: set[int] = set()
         for node in determined:
-            options = [
-                (table.values[n] == 0, table.values[n], n)
-                for r in table.relations_of[node]
-                if (n := table.candidate(r)) is not None
-            ]
-            if options:
-                table.hide(min(options)[2], queue, queued)
+            if (extra := table.relief(node)) is not None and not table.hidden[extra]:
+                table.hide(extra, queue, queued)
         table.secondary(queue)
-        if sum(table.hidden) == hidden_before:
+        if not table.newly_hidden:
             # Only possible when the relations alone force the value (to 0):
             # every node around it is hidden already, nothing is left to hide.
             break
+        starts, table.newly_hidden = table.newly_hidden, []
     return {key: None if table.hidden[i] else numbers[i] for i, key in enumerate(keys)}
 
 
@@ -354,4 +381,4 @@ def determined(hidden: Collection[K], constraints: Iterable[tuple[K, Sequence[K]
     keys = list(numbered)
     table = _Table([0] * len(keys), relations)
     table.hidden = [key in hidden_set for key in keys]
-    return {keys[i] for i in _audit(table, set())}
+    return {keys[i] for i in _audit(table, range(len(keys)))}

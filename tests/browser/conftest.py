@@ -68,6 +68,7 @@ def open_page(browser, live_server):
         page = context.new_page()
         page.requests = RequestLog()
         page.on("request", page.requests.record)
+        page.on("requestfinished", page.requests.record_finished)
         page.goto(live_server.url + path)
         return page
 

@@ -44,9 +44,17 @@ class RequestLog:
     """Every URL a page asked for, to prove that nothing left the machine."""
 
     urls: list[str] = field(default_factory=list)
+    finished: list = field(default_factory=list)
 
     def record(self, request) -> None:
         self.urls.append(request.url)
+
+    def record_finished(self, request) -> None:
+        self.finished.append(request)
+
+    def transferred(self) -> int:
+        """Bytes of every response body the page has loaded (HTML, CSS, scripts, images)."""
+        return sum(request.sizes()["responseBodySize"] for request in self.finished)
 
     def foreign(self) -> list[str]:
         """Requests to any host other than 127.0.0.1 (data: URLs are not requests)."""

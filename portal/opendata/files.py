@@ -1,0 +1,210 @@
+"""The open-data files as bytes: CSV for spreadsheets, JSON for programs.
+
+Every file is built at most once per data version (the digest of
+:func:`portal.caching.data_version`) and kept in memory per application, so
+a download of the ~32k-row snapshot file costs a dictionary look-up. The
+``export-open-data`` command writes the very same bytes to a folder.
+
+CSV: UTF-8 with a byte-order mark and CRLF line ends, so that common
+spreadsheet programs open Cyrillic names correctly; a header row of the
+stable column names; empty cells for missing values, except suppressed
+complaint counts, which read "<10". JSON: one object with the dataset's
+name, licence, data version, demo flag, its columns (type and meaning in
+kk, ru and en) and its rows as arrays in column order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import current_app, g
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+
+from portal.caching import data_version
+from portal.i18n import LANGUAGES
+from portal.opendata.columns import DATASETS, TYPES, Column
+from portal.opendata.datasets import Table, build
+from portal.public.services import is_demo_dataset
+
+#: The licence of the published data.
+LICENCE = {
+    "id": "CC-BY-4.0",
+    "name": "Creative Commons Attribution 4.0 International",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+    "attribution": "Ashyq Baqylau (Open Oversight of Custody)",
+}
+#: File formats and their content types.
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+#: Said in every complaint-statistics file, in English (column meanings are translated).
+COMPLAINT_NOTE = (
+    "Complaints received, not findings. Counts from 1 to 9 are never published: such a "
+    "count is null with suppressed true in JSON and '<10' in CSV; some other counts are "
+    "hidden too, so that a hidden count cannot be worked out from other rows."
+)
+
+
+def filename(name: str, fmt: str) -> str:
+    """The file name of a dataset in a format, e.g. ``coverage-snapshots.csv``."""
+    return f"{name}.{fmt}"
+
+
+def _csv_cell(value: Any, column: Column) -> str:
+    if value is None:
+        return column.csv_null
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def render_csv(table: Table) -> bytes:
+    """The dataset as CSV bytes: BOM, header row, CRLF line ends."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    columns = table.info.columns
+    writer.writerows(
+        [_csv_cell(v, c) for v, c in zip(row, columns, strict=True)] for row in table.rows
+    )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _translated(text: object) -> dict[str, str]:
+    """``text`` (a lazy string) in every language, for the self-describing JSON files."""
+    result = {}
+    for code in LANGUAGES:
+        with force_locale(code):
+            result[code] = str(text)
+    return result
+
+
+def column_dictionary(table: Table) -> list[dict[str, Any]]:
+    """The JSON description of the dataset's columns."""
+    return [
+        {
+            "name": column.name,
+            "type": column.type,
+            "nullable": column.nullable,
+            "meaning": _translated(column.meaning),
+            "type_label": _translated(TYPES[column.type]),
+        }
+        for column in table.info.columns
+    ]
+
+
+def render_json(table: Table, version: str, demo: bool) -> bytes:
+    """The dataset as one JSON document (UTF-8, compact, rows as arrays in column order)."""
+    document: dict[str, Any] = {
+        "dataset": table.info.name,
+        "title": _translated(table.info.title),
+        "description": _translated(table.info.description),
+        "licence": LICENCE,
+        "generated_from_data_version": version,
+        "demo": demo,
+    }
+    if table.info.name == "complaint-statistics":
+        document["note"] = COMPLAINT_NOTE
+    document.update({key: _json_value(value) for key, value in table.extra.items()})
+    document["columns"] = column_dictionary(table)
+    document["rows"] = [[_json_value(value) for value in row] for row in table.rows]
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+@dataclass
+class _Cache:
+    """Built tables and files of one data version, for one application."""
+
+    version: str | None = None
+    tables: dict[str, Table] = field(default_factory=dict)
+    files: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+def _cache() -> _Cache:
+    return current_app.extensions.setdefault("portal.opendata", _Cache())
+
+
+def _current(cache: _Cache) -> str:
+    """Drop what was built from an older data version; return the current version."""
+    version, _ = data_version()
+    if cache.version != version:
+        cache.version, cache.tables, cache.files = version, {}, {}
+    return version
+
+
+def table(name: str) -> Table:
+    """The dataset ``name`` of the current data version, built at most once per version."""
+    cache = _cache()
+    with cache.lock:
+        _current(cache)
+        if name not in cache.tables:
+            cache.tables[name] = build(name)
+        return cache.tables[name]
+
+
+def dataset_file(name: str, fmt: str) -> bytes:
+    """The bytes of a dataset file (``fmt`` "csv" or "json"), built at most once per version.
+
+    Raises KeyError for an unknown dataset or format.
+    """
+    if name not in DATASETS or fmt not in FORMATS:
+        raise KeyError(filename(name, fmt))
+    cache = _cache()
+    with cache.lock:
+        version = _current(cache)
+        key = (name, fmt)
+        if key not in cache.files:
+            built = table(name)
+            if fmt == "csv":
+                cache.files[key] = render_csv(built)
+            else:
+                cache.files[key] = render_json(built, version, is_demo_dataset())
+        return cache.files[key]
+
+
+def clear_cache() -> None:
+    """Forget the built files of the current application (tests, or after a bulk import)."""
+    cache = _cache()
+    with cache.lock:
+        cache.version, cache.tables, cache.files = None, {}, {}
+
+
+def export(directory: Path) -> list[Path]:
+    """Write every dataset in every format into ``directory``; return the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    g.setdefault("lang", None)  # translated meanings need a non-empty g outside requests
+    written = []
+    for name in DATASETS:
+        for fmt in FORMATS:
+            path = directory / filename(name, fmt)
+            path.write_bytes(dataset_file(name, fmt))
+            written.append(path)
+    return written
+
+
+@click.command("export-open-data")
+@click.argument("directory", type=click.Path(file_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_open_data_command(directory: Path) -> None:
+    """Write every open dataset as CSV and JSON into DIRECTORY, as served under /open-data/."""
+    for path in export(directory):
+        click.echo(f"{path} ({path.stat().st_size:,} bytes)")
