@@ -84,6 +84,8 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": environ.get("PORTAL_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(environ.get("PORTAL_RATELIMIT_ENABLED"), True),
         "RETENTION_DAYS": int(environ.get("PORTAL_RETENTION_DAYS") or 730),
+        # The site's own domain, for feed entry ids that never change (tag: URIs).
+        "FEED_TAG_AUTHORITY": environ.get("PORTAL_FEED_TAG_AUTHORITY") or None,
         # Cookies: never readable by scripts, never sent cross-site on POST,
         # and only over HTTPS (with the __Host- prefix) in production.
         "SESSION_COOKIE_NAME": "__Host-session" if production else "session",

@@ -117,8 +117,11 @@ def init_app(app: Flask) -> None:
     app.url_value_preprocessor(_pull_language)
     app.url_defaults(_push_language)
     app.jinja_env.filters.update(
-        number=number, percent=percent, long_date=long_date,
-        complaint_count=complaint_count, quarter_label=quarter_label,
+        number=number,
+        percent=percent,
+        long_date=long_date,
+        complaint_count=complaint_count,
+        quarter_label=quarter_label,
     )
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
     app.jinja_env.globals["get_locale"] = get_locale

@@ -22,7 +22,10 @@ def demo(db):
 
 
 def _published_cells(html: str) -> list[str]:
-    return [cell.replace("\xa0", "").replace("\u202f", "").replace(",", "") for cell in CELL.findall(html)]
+    return [
+        cell.replace("\xa0", "").replace("\u202f", "").replace(",", "")
+        for cell in CELL.findall(html)
+    ]
 
 
 def test_no_page_shows_a_complaint_count_from_1_to_9(client, demo):

@@ -81,6 +81,7 @@ def snapshot(value: Snapshot) -> dict[str, Any]:
 
 
 def region_names(region: RegionInfo) -> dict[str, str]:
+    """A region's names in Kazakh (Cyrillic and Latin), Russian and English."""
     return {
         "kk": region.names["kk"],
         "kk_latn": region.name_kk_latn,
@@ -90,6 +91,7 @@ def region_names(region: RegionInfo) -> dict[str, str]:
 
 
 def facility_names(info: FacilityInfo) -> dict[str, str]:
+    """A facility's names; the Kazakh Latin one is transliterated from the Cyrillic."""
     return {
         "kk": info.names["kk"],
         "kk_latn": to_kk_latin(info.names["kk"]),

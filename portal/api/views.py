@@ -67,7 +67,7 @@ def _page(args: dict[str, str], total: int, sizes: tuple[int, int]) -> dict[str,
     def link(number: int) -> str | None:
         if not 1 <= number <= pages:
             return None
-        query = {**args, "page": str(number), "per_page": str(per_page)}
+        query = dict(sorted({**args, "page": str(number), "per_page": str(per_page)}.items()))
         return url_for(request.endpoint, _external=True, **(request.view_args or {}), **query)
 
     return {

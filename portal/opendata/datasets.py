@@ -20,7 +20,14 @@ from typing import Any
 from sqlalchemy import select
 
 from portal.db import session
-from portal.models import CoverageSnapshot, Facility, FacilityAlias, Region, ZoneCoverage
+from portal.models import (
+    CoverageSnapshot,
+    Facility,
+    FacilityAlias,
+    FacilityType,
+    Region,
+    ZoneCoverage,
+)
 from portal.opendata.columns import (
     COMPLAINT_STATISTICS,
     COVERAGE_NATIONAL,
@@ -46,6 +53,7 @@ class Table:
 
     @property
     def columns(self) -> list[str]:
+        """The column names, in file order."""
         return [column.name for column in self.info.columns]
 
 
@@ -190,9 +198,7 @@ def coverage_region_rows() -> list[Row]:
     return rows
 
 
-def _types_present(data: CoverageData) -> list:
-    from portal.models import FacilityType
-
+def _types_present(data: CoverageData) -> list[FacilityType]:
     present = {info.type for info in data.facilities.values()}
     return [kind for kind in FacilityType if kind in present]
 
@@ -214,8 +220,8 @@ def complaint_statistics_table() -> tuple[list[Row], date | None]:
     from portal.stats.complaints import cached_complaint_statistics
 
     stats = cached_complaint_statistics(session)
-    regions = dict(session.execute(select(Region.id, Region.slug)).tuples().all())
-    facilities = dict(session.execute(select(Facility.id, Facility.slug)).tuples().all())
+    regions = dict(session.execute(select(Region.id, Region.slug)).all())
+    facilities = dict(session.execute(select(Facility.id, Facility.slug)).all())
     rows = [
         [
             row["level"],

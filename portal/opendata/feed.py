@@ -68,7 +68,7 @@ def _imported_at(ids: list[int]) -> dict[int, datetime]:
     query = select(CoverageSnapshot.id, CoverageSnapshot.imported_at).where(
         CoverageSnapshot.id.in_(ids)
     )
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
 
 
 def build_feed(lang: str) -> bytes:

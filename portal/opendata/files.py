@@ -60,6 +60,10 @@ def filename(name: str, fmt: str) -> str:
     return f"{name}.{fmt}"
 
 
+#: A text cell starting with one of these would run as a formula in a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: Any, column: Column) -> str:
     if value is None:
         return column.csv_null
@@ -67,6 +71,8 @@ def _csv_cell(value: Any, column: Column) -> str:
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value  # shown as text, never evaluated (CSV injection)
     return str(value)
 
 
@@ -179,6 +185,16 @@ def dataset_file(name: str, fmt: str) -> bytes:
             else:
                 cache.files[key] = render_json(built, version, is_demo_dataset())
         return cache.files[key]
+
+
+def facility_coverage_csv(slug: str) -> bytes | None:
+    """One facility's rows of the coverage-snapshots dataset as CSV; None for an unknown slug."""
+    full = table("coverage-snapshots")
+    position = full.columns.index("facility_slug")
+    rows = [row for row in full.rows if row[position] == slug]
+    if not rows:
+        return None
+    return render_csv(Table(full.info, rows, full.extra))
 
 
 def clear_cache() -> None:

@@ -8,7 +8,13 @@ from portal.caching import cacheable
 from portal.i18n import preferred_language
 from portal.opendata import bp
 from portal.opendata.columns import DATASETS, TYPES
-from portal.opendata.files import FORMATS, LICENCE, dataset_file, filename
+from portal.opendata.files import (
+    FORMATS,
+    LICENCE,
+    dataset_file,
+    facility_coverage_csv,
+    filename,
+)
 
 
 def open_to_all(response: Response) -> Response:
@@ -18,7 +24,8 @@ def open_to_all(response: Response) -> Response:
     return response
 
 
-@bp.get("/open-data/<name>.<any(csv, json):fmt>")
+@bp.get("/open-data/<name>.csv", defaults={"fmt": "csv"})
+@bp.get("/open-data/<name>.json", defaults={"fmt": "json"})
 @cacheable()
 def download(name: str, fmt: str) -> Response:
     """One dataset as a CSV (a download) or JSON file; 404 for an unknown dataset."""
@@ -27,6 +34,18 @@ def download(name: str, fmt: str) -> Response:
     response = Response(dataset_file(name, fmt), content_type=FORMATS[fmt])
     if fmt == "csv":
         response.headers["Content-Disposition"] = f"attachment; filename={filename(name, fmt)}"
+    return open_to_all(response)
+
+
+@bp.get("/open-data/facilities/<slug>/coverage.csv")
+@cacheable()
+def facility_download(slug: str) -> Response:
+    """One facility's coverage figures, every date and zone type, as a CSV download."""
+    content = facility_coverage_csv(slug)
+    if content is None:
+        abort(404)
+    response = Response(content, content_type=FORMATS["csv"])
+    response.headers["Content-Disposition"] = f"attachment; filename={slug}-coverage.csv"
     return open_to_all(response)
 
 
@@ -46,6 +65,7 @@ def page() -> str:
             "links": {
                 fmt: url_for("opendata.download", name=info.name, fmt=fmt) for fmt in FORMATS
             },
+            "files": {fmt: filename(info.name, fmt) for fmt in FORMATS},
         }
         for info in DATASETS.values()
     ]

@@ -46,10 +46,13 @@ def region_map(data: CoverageData, totals: list) -> charts.TileMap:
     return charts.tile_map_layout(
         [
             charts.RegionValue(
-                region.slug, region.name(lang), figures.share,
+                region.slug,
+                region.name(lang),
+                figures.share,
                 url_for("public.region", slug=region.slug),
             )
             for region, figures in totals
+            if region.slug in charts.TILE_GRID  # the 20 reference regions have a tile each
         ],
         lang=lang,
         heading=_("Region"),

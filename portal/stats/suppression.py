@@ -13,8 +13,8 @@ in three steps, over every number published together (cells *and* totals):
    (the smallest visible non-zero part; if there is none, the total); and if
    the total is shown, the hidden parts together must add up to at least
    ``THRESHOLD``, otherwise "total minus the shown parts" would itself publish
-   a small count (and, because a hidden count is never 0, could pin each one
-   down: two hidden parts that add up to 2 are both 1).
+   a small count (and, since zeros are published, pin them down: two hidden
+   parts that add up to 2 are both 1).
 3. **Audit**, exact: the hidden numbers are unknowns, the shown numbers
    constants, the relations linear equations. A hidden number is *determined*
    when every solution of the homogeneous system has 0 in its place, i.e. when
@@ -107,7 +107,7 @@ class _Table:
         return min(zeros) if zeros else None
 
     def relief(self, node: int) -> int | None:
-        """A shown node to hide so that the determined hidden ``node`` is no longer determined.
+        """A shown node to hide next because the hidden ``node`` is determined (the audit rechecks).
 
         The nearest relations first: those containing ``node``, then those
         containing the hidden nodes these reach, and so on; within a ring the

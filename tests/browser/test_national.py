@@ -26,7 +26,8 @@ def test_national_page_is_accessible_and_stays_on_this_machine(open_page, lang, 
     assert page.locator(".headline-figures .figure").count() == 3
     assert re.search(r"\d", page.locator(".headline-figures .figure").first.inner_text())
     assert page.locator(".demo-banner").is_visible()
-    assert page.locator("table").nth(1).locator("tbody tr").count() == 20
+    assert page.locator("[aria-labelledby=by-region] tbody tr").count() == 20
+    assert page.locator("#region-map svg a").count() == 20
     assert serious_accessibility_violations(page) == []
     assert page.requests.foreign() == []
 
