@@ -36,12 +36,13 @@ def data_version() -> tuple[str, datetime | None]:
                 select(func.count(CoverageSnapshot.id)).scalar_subquery(),
                 select(func.max(CoverageSnapshot.imported_at)).scalar_subquery(),
                 select(func.count(Complaint.id)).scalar_subquery(),
-                select(func.max(Complaint.updated_at)).scalar_subquery(),
+                select(func.max(Complaint.id)).scalar_subquery(),
+                select(func.max(Complaint.updated_at)).scalar_subquery(),  # indexed
                 select(func.max(DatasetFact.updated_at)).scalar_subquery(),
             )
         ).one()
         digest = hashlib.sha256(repr((RENDER_VERSION, *facts)).encode()).hexdigest()[:32]
-        changed = [value for value in (facts[3], facts[5], facts[6]) if value is not None]
+        changed = [value for value in (facts[3], facts[6], facts[7]) if value is not None]
         g.data_version = (digest, max(changed) if changed else None)
     return g.data_version
 

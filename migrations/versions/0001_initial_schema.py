@@ -132,6 +132,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_complaints_incident_date'), ['incident_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaints_region_id'), ['region_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaints_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaints_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('coverage_snapshots',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -305,6 +306,7 @@ def downgrade() -> None:
 
     op.drop_table('coverage_snapshots')
     with op.batch_alter_table('complaints', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaints_updated_at'))
         batch_op.drop_index(batch_op.f('ix_complaints_status'))
         batch_op.drop_index(batch_op.f('ix_complaints_region_id'))
         batch_op.drop_index(batch_op.f('ix_complaints_incident_date'))

@@ -131,7 +131,9 @@ class Complaint(Base):
     receipt_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        Timestamp, default=utcnow, onupdate=utcnow, index=True
+    )
 
     facility: Mapped[Facility | None] = relationship()
     region: Mapped[Region | None] = relationship()
