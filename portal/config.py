@@ -84,6 +84,9 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": environ.get("PORTAL_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(environ.get("PORTAL_RATELIMIT_ENABLED"), True),
         "RETENTION_DAYS": int(environ.get("PORTAL_RETENTION_DAYS") or 730),
+        # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none),
+        # so that rate limits count clients, not the proxy.
+        "PROXY_COUNT": int(environ.get("PORTAL_PROXY_COUNT") or 0),
         # The site's own domain, for feed entry ids that never change (tag: URIs).
         "FEED_TAG_AUTHORITY": environ.get("PORTAL_FEED_TAG_AUTHORITY") or None,
         # Cookies: never readable by scripts, never sent cross-site on POST,
@@ -93,7 +96,8 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # Five attachments of up to 10 MiB each plus the form itself (complaints/attachments.py).
+        "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "BABEL_DEFAULT_LOCALE": "kk",
