@@ -182,7 +182,6 @@ def upgrade() -> None:
     sa.Column('enqueued_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_index_outbox_complaint_id_complaints'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_index_outbox'))
     )
     with op.batch_alter_table('index_outbox', schema=None) as batch_op:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -27,9 +27,9 @@ class IndexTask(Base):
     __tablename__ = "index_outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(
-        ForeignKey("complaints.id", ondelete="CASCADE"), index=True
-    )
+    #: Deliberately no foreign key: the task to remove a deleted complaint from the index
+    #: must outlive the complaint's row.
+    complaint_id: Mapped[int] = mapped_column(Integer, index=True)
     action: Mapped[IndexAction] = mapped_column(enum_column(IndexAction))
     enqueued_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
