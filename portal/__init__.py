@@ -35,6 +35,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     caching.init_app(app)
+    from portal import complaints, privacy
+
+    privacy.init_app(app)
+    complaints.init_app(app)
     app.register_blueprint(site_bp)
     app.register_blueprint(public_bp)
     from portal.api import bp as api_bp

@@ -1,0 +1,32 @@
+"""Complaints from citizens: the report form, the receipt and the follow-up pages.
+
+URL map (``LANG`` is kk, ru or en):
+
+* ``GET  /LANG/report``               the form (works without JavaScript)
+* ``POST /LANG/report``               file the complaint; answers with the receipt
+* ``POST /LANG/report/receipt``       the receipt as a text file (code in the POST body)
+* ``GET  /LANG/follow-up``            enter the receipt code, or see the complaint
+* ``POST /LANG/follow-up``            check a receipt code
+* ``POST /LANG/follow-up/reply``      answer the reviewers, add files
+* ``POST /LANG/follow-up/leave``      forget the complaint in this browser
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+from flask_babel import format_datetime
+
+bp = Blueprint("complaints", __name__, url_prefix="/<lang:lang_code>")
+
+from portal.complaints import views  # noqa: E402,F401  (registers the routes)
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, the rate limiter and ``rotate-contact-key``."""
+    from portal.complaints import limits
+    from portal.complaints.crypto import rotate_contact_key_command
+
+    limits.init_app(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(rotate_contact_key_command)
+    app.jinja_env.filters["short_datetime"] = lambda value: format_datetime(value, "short")

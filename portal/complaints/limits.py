@@ -1,0 +1,59 @@
+"""Abuse control without tracking: rate limits keyed by a keyed hash of the address.
+
+The limiter never sees an IP address: the bucket name is an HMAC-SHA256 of the
+address under a key derived from ``SECRET_KEY``, and the counters live in
+memory (``RATELIMIT_STORAGE_URI``, default ``memory://``), so they vanish with the
+process. Each application gets its own limiter; ``RATELIMIT_ENABLED`` turns it off
+(tests, fuzzing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from limits import RateLimitItem, parse
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.complaints.crypto import rate_limit_key
+
+#: How often one client may do each thing.
+LIMITS: dict[str, RateLimitItem] = {
+    "report": parse("10 per hour"),  # complaint submissions (POST only)
+    "follow-up": parse("10 per 15 minutes"),  # receipt-code attempts
+    "reply": parse("20 per hour"),  # answers and files sent on follow-up
+}
+
+_EXTENSION = "portal.limiter"
+
+
+def client_key() -> str:
+    """An anonymous bucket name for the current client; never the address itself."""
+    address = (request.remote_addr or "unknown").encode("utf-8")
+    return hmac.new(rate_limit_key(), address, hashlib.sha256).hexdigest()
+
+
+def hit(name: str) -> None:
+    """Count one ``name`` action of the current client; answer 429 when over the limit."""
+    limiter: Limiter | None = current_app.extensions.get(_EXTENSION)
+    if limiter is None or not limiter.enabled:
+        return
+    if not limiter.limiter.hit(LIMITS[name], "complaints", name, client_key()):
+        raise TooManyRequests()
+
+
+def init_app(app: Flask) -> None:
+    """Give ``app`` its own limiter, and trust ``PROXY_COUNT`` reverse proxies for the address."""
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    limiter = Limiter(
+        key_func=client_key,
+        storage_uri=app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
+        enabled=bool(app.config.get("RATELIMIT_ENABLED", True)),
+    )
+    limiter.init_app(app)
+    app.extensions[_EXTENSION] = limiter

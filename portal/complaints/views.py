@@ -1,0 +1,260 @@
+"""Routes for citizens: report an incident, keep the receipt, follow the complaint up.
+
+No view here stores or logs the client's address or browser; every page that
+shows a receipt code or a complaint is sent with ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from portal.complaints import attachments as files
+from portal.complaints import bp, limits, receipts, services
+from portal.complaints.forms import (
+    NARRATIVE_MAX,
+    NARRATIVE_MIN,
+    REPLY_MAX,
+    CodeForm,
+    ComplaintForm,
+    ReceiptDownloadForm,
+    ReplyForm,
+)
+from portal.complaints.services import AttachmentError
+from portal.labels import label
+from portal.models import Category
+
+_EXPIRED = _l("The form had expired. Check your answers and send it again.")
+#: The follow-up "sign-in" lasts this long after the last action.
+FOLLOW_UP_SECONDS = 30 * 60
+_SESSION_KEY = "follow_up"
+
+
+def _private(response, status: int = 200):
+    """A response that no browser or proxy may keep: it may show a code or a complaint."""
+    response = make_response(response, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+def _lang() -> str:
+    return g.get("lang") or "kk"
+
+
+def _sent_files(field) -> bool:
+    return any(upload.filename for upload in field.data or [])
+
+
+@bp.context_processor
+def _form_facts() -> dict:
+    """Limits and labels the citizens' templates show."""
+    return {
+        "max_files": files.MAX_FILES,
+        "max_megabytes": files.MAX_FILE_BYTES // (1024 * 1024),
+        "narrative_min": NARRATIVE_MIN,
+        "narrative_max": NARRATIVE_MAX,
+        "reply_max": REPLY_MAX,
+        "category_labels": {category.value: label(category) for category in Category},
+        "today_iso": services.today().isoformat(),
+    }
+
+
+# --- the form -------------------------------------------------------------------------------
+
+
+def _prepared_form() -> ComplaintForm:
+    form = ComplaintForm()
+    regions, facilities = services.regions_and_facilities()
+    form.set_choices(regions, facilities, _lang(), services.today())
+    form.regions_list, form.facilities_by_region = regions, facilities
+    return form
+
+
+def _show_form(form: ComplaintForm, status: int = 200, files_dropped: bool = False):
+    if not receipts.is_submission_token(form.submission.data):
+        form.submission.data = receipts.new_submission_token()
+    html = render_template(
+        "complaints/new.html",
+        form=form,
+        files_dropped=files_dropped,
+        retention_days=current_app.config["RETENTION_DAYS"],
+    )
+    return _private(html, status)
+
+
+def _show_receipt(filed: services.Filed):
+    if filed.code is None:
+        return _private(render_template("complaints/already_received.html"))
+    html = render_template(
+        "complaints/receipt.html",
+        complaint=filed.complaint,
+        code=receipts.grouped(filed.code),
+        download=ReceiptDownloadForm(code=filed.code),
+        resubmitted=filed.resubmitted,
+    )
+    return _private(html)
+
+
+@bp.get("/report")
+def new():
+    """The complaint form, with a fresh submission token."""
+    form = _prepared_form()
+    form.reply_language.data = _lang()
+    return _show_form(form)
+
+
+@bp.post("/report")
+def create():
+    """File a complaint, or show the receipt again when this form was already sent."""
+    limits.hit("report")
+    form = _prepared_form()
+    if form.website.data:  # the robot trap was filled in: store nothing
+        abort(400)
+    token = form.submission.data
+    if receipts.is_submission_token(token):
+        earlier = services.resubmitted(token)
+        if earlier is not None:
+            return _show_receipt(earlier)
+    else:  # missing or altered: never derive a code from it; ask to send again
+        form.submission.data = None
+        form.validate()
+        form.form_errors.append(_EXPIRED)
+        return _show_form(form, 422, files_dropped=_sent_files(form.attachments))
+    if not form.validate_on_submit():
+        return _show_form(form, 422, files_dropped=_sent_files(form.attachments))
+    try:
+        cleaned = services.check_files(form.attachments.data or [])
+    except AttachmentError as error:
+        form.attachments.errors = [error.message]
+        return _show_form(form, 422, files_dropped=True)
+    return _show_receipt(services.file_complaint(form, _lang(), cleaned))
+
+
+@bp.post("/report/receipt")
+def download_receipt():
+    """The receipt as a text file; the code came in the POST body, never in a URL."""
+    form = ReceiptDownloadForm()
+    code = receipts.normalise_code(form.code.data)
+    if not form.validate_on_submit() or code is None:
+        abort(400)
+    lines = [
+        gettext("Ashyq Baqylau"),
+        "",
+        gettext("Receipt code: %(code)s", code=receipts.grouped(code)),
+        gettext("Follow up on your report: %(url)s", url=url_for(".follow_up", _external=True)),
+        "",
+        gettext("Keep this code secret: do not show it to anyone."),
+        gettext("Anyone who has the code can read your report and the answers to it."),
+        "",
+    ]
+    response = _private("\r\n".join(lines))
+    response.mimetype = "text/plain"
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = "attachment; filename=receipt.txt"
+    return response
+
+
+# --- follow-up ------------------------------------------------------------------------------
+
+
+def _expiry() -> int:
+    return int(services.now().timestamp()) + FOLLOW_UP_SECONDS
+
+
+def _followed_complaint():
+    """The complaint this browser is signed in to, or None (and forget an expired one)."""
+    state = session.get(_SESSION_KEY)
+    if not isinstance(state, dict):
+        return None
+    if state.get("until", 0) < services.now().timestamp():
+        session.pop(_SESSION_KEY, None)
+        return None
+    complaint = services.complaint_by_id(int(state.get("id", 0)))
+    if complaint is None:
+        session.pop(_SESSION_KEY, None)
+        return None
+    state["until"] = _expiry()  # still here: keep the page open
+    session[_SESSION_KEY] = state
+    return complaint
+
+
+def _show_complaint(
+    complaint, reply: ReplyForm | None = None, status: int = 200, files_dropped: bool = False
+):
+    html = render_template(
+        "complaints/status.html",
+        complaint=complaint,
+        reply=reply or ReplyForm(),
+        files_dropped=files_dropped,
+    )
+    return _private(html, status)
+
+
+@bp.get("/follow-up")
+def follow_up():
+    """The receipt-code form, or the complaint when the browser is signed in to one."""
+    complaint = _followed_complaint()
+    if complaint is not None:
+        return _show_complaint(complaint)
+    return _private(render_template("complaints/follow_up.html", form=CodeForm()))
+
+
+@bp.post("/follow-up")
+def enter_code():
+    """Check a receipt code; the same answer for every wrong code."""
+    limits.hit("follow-up")
+    form = CodeForm()
+    complaint = None
+    if form.validate_on_submit():
+        code = receipts.normalise_code(form.code.data)
+        if code is None:
+            receipts.dummy_verify()
+        else:
+            complaint = services.find_by_code(code)
+    if complaint is None:
+        if form.code.data:
+            form.code.errors = [gettext("This code was not found. Check it and try again.")]
+        form.code.data = ""  # never echo a code back into the page
+        return _private(render_template("complaints/follow_up.html", form=form), 422)
+    session[_SESSION_KEY] = {"id": complaint.id, "until": _expiry()}
+    return redirect(url_for(".follow_up"), code=303)
+
+
+@bp.post("/follow-up/reply")
+def reply():
+    """Send an answer and files to the reviewers."""
+    complaint = _followed_complaint()
+    if complaint is None:
+        return redirect(url_for(".follow_up"), code=303)
+    limits.hit("reply")
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _show_complaint(complaint, form, 422, _sent_files(form.attachments))
+    try:
+        cleaned = services.check_files(form.attachments.data or [])
+    except AttachmentError as error:
+        form.attachments.errors = [error.message]
+        return _show_complaint(complaint, form, 422, True)
+    services.add_reply(complaint, form.body.data, cleaned)
+    flash(gettext("Your message has been sent."))
+    return redirect(url_for(".follow_up"), code=303)
+
+
+@bp.post("/follow-up/leave")
+def leave():
+    """Forget the complaint in this browser; the code is needed to open it again."""
+    session.pop(_SESSION_KEY, None)
+    flash(gettext("You have left the page of your report."))
+    return redirect(url_for(".follow_up"), code=303)
