@@ -502,3 +502,41 @@ def test_hostile_strings_never_break_or_escape_the_pages(backend, client, db, pl
     # hostile text was stored cleaned: no markup, no NUL
     for body in db.scalars(select(Complaint.narrative)):
         assert "\x00" not in body and not UNSAFE.search(body)
+
+
+def test_complaints_filed_while_the_index_is_gone_or_locked_reach_it_after_catch_up(
+    app_factory, regions_free_place
+):
+    """The issue's durability promise, end to end through the form and the CLI."""
+    import shutil
+
+    from whoosh import index as whoosh_index
+    from whoosh.query import Every
+
+    from portal.db import session
+
+    app, place = regions_free_place(app_factory)
+    client = app.test_client()
+    folder = Path(app.config["INDEX_DIR"])
+    assert receipt_code(submit(client, place))  # creates the index
+    shutil.rmtree(folder)  # the index folder disappears
+    assert receipt_code(submit(client, place))
+    folder.mkdir(parents=True, exist_ok=True)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
+    held = whoosh_index.open_dir(str(folder)).writer()  # someone holds the index lock
+    try:
+        assert receipt_code(submit(client, place))
+    finally:
+        held.cancel()
+    with app.app_context():
+        assert count(session, Complaint) == 3
+    result = runner.invoke(args=["search", "catch-up"])
+    assert result.exit_code == 0, result.output
+    ix = whoosh_index.open_dir(str(folder))
+    with ix.searcher() as searcher:
+        indexed = {hit["id"] for hit in searcher.search(Every(), limit=None)}
+    ix.close()
+    with app.app_context():
+        assert indexed == {str(i) for i in session.scalars(select(Complaint.id))}
+        assert count(session, IndexTask) == 0
