@@ -187,3 +187,36 @@ def index_task(db: Session, **values) -> IndexTask:
 
 def dataset_fact(db: Session, **values) -> DatasetFact:
     return _add(db, DatasetFact(**{"key": "demo_data", "value": "{}", **values}))
+
+
+def named_region(db: Session, slug: str) -> Region:
+    """A reference region by slug (load them with the ``regions`` fixture first)."""
+    return db.scalars(select(Region).where(Region.slug == slug)).one()
+
+
+def astana_sizo(db: Session) -> Facility:
+    """Pre-trial detention centre No. 1 in Astana, with its name from the Nur-Sultan years."""
+    sizo = facility(
+        db,
+        slug="astana-sizo-1",
+        type=FacilityType.SIZO,
+        region=named_region(db, "astana"),
+        name_kk="№ 1 тергеу изоляторы (Астана)",
+        name_ru="Следственный изолятор № 1 (Астана)",
+        name_en="Pre-trial detention centre No. 1 (Astana)",
+    )
+    alias(db, facility=sizo, name="СИЗО № 1 (Нур-Султан)", lang="ru")
+    return sizo
+
+
+def karaganda_colony(db: Session) -> Facility:
+    """The correctional colony No. 7 in Karaganda region."""
+    return facility(
+        db,
+        slug="karaganda-colony-7",
+        type=FacilityType.COLONY,
+        region=named_region(db, "karaganda"),
+        name_kk="№ 7 түзеу колониясы (Қарағанды)",
+        name_ru="Исправительная колония № 7 (Караганда)",
+        name_en="Correctional colony No. 7 (Karaganda)",
+    )

@@ -15,8 +15,6 @@ from portal.models import (
     Category,
     CoverageSnapshot,
     Facility,
-    FacilityType,
-    Region,
     Source,
     ZoneCoverage,
     ZoneType,
@@ -31,28 +29,9 @@ NAMES = list(DATASETS)
 
 def build_world(db) -> None:
     """Two facilities in two regions; one reports twice, one once plus an independent check."""
-    astana = db.scalars(select(Region).where(Region.slug == "astana")).one()
-    karaganda = db.scalars(select(Region).where(Region.slug == "karaganda")).one()
-    sizo = factories.facility(
-        db,
-        slug="astana-sizo-1",
-        type=FacilityType.SIZO,
-        region=astana,
-        name_kk="№ 1 тергеу изоляторы (Астана)",
-        name_ru="Следственный изолятор № 1 (Астана)",
-        name_en="Pre-trial detention centre No. 1 (Astana)",
-    )
-    factories.alias(db, facility=sizo, name="СИЗО № 1 (Нур-Султан)", lang="ru")
+    sizo = factories.astana_sizo(db)
     factories.alias(db, facility=sizo, name="ЛА-155/1", lang=None, is_former=False)
-    colony = factories.facility(
-        db,
-        slug="karaganda-colony-7",
-        type=FacilityType.COLONY,
-        region=karaganda,
-        name_kk="№ 7 түзеу колониясы (Қарағанды)",
-        name_ru="Исправительная колония № 7 (Караганда)",
-        name_en="Correctional colony No. 7 (Karaganda)",
-    )
+    colony = factories.karaganda_colony(db)
     for day, covered in ((D1, 10), (D2, 14)):
         factories.snapshot(
             db,

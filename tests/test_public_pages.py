@@ -6,40 +6,18 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import select
 
-from portal.models import FacilityType, Region, Source, ZoneType
+from portal.models import FacilityType, Source, ZoneType
 from tests import factories
-
-
-def _region(db, slug: str) -> Region:
-    return db.scalars(select(Region).where(Region.slug == slug)).one()
 
 
 @pytest.fixture
 def world(regions):
     """Three facilities in two regions, with histories that improve, slip back and stall."""
     db = regions
-    astana, karaganda = _region(db, "astana"), _region(db, "karaganda")
-    sizo = factories.facility(
-        db,
-        slug="astana-sizo-1",
-        type=FacilityType.SIZO,
-        region=astana,
-        name_kk="№ 1 тергеу изоляторы (Астана)",
-        name_ru="Следственный изолятор № 1 (Астана)",
-        name_en="Pre-trial detention centre No. 1 (Astana)",
-    )
-    factories.alias(db, facility=sizo, name="СИЗО № 1 (Нур-Султан)", lang="ru")
-    colony = factories.facility(
-        db,
-        slug="karaganda-colony-7",
-        type=FacilityType.COLONY,
-        region=karaganda,
-        name_kk="№ 7 түзеу колониясы (Қарағанды)",
-        name_ru="Исправительная колония № 7 (Караганда)",
-        name_en="Correctional colony No. 7 (Karaganda)",
-    )
+    karaganda = factories.named_region(db, "karaganda")
+    sizo = factories.astana_sizo(db)
+    colony = factories.karaganda_colony(db)
     police = factories.facility(
         db,
         slug="karaganda-police-3",
