@@ -34,6 +34,7 @@ i18n-compile: $(MO)
 run: $(VENV)/.runtime $(MO)
 	$(FLASK) init-db
 	$(FLASK) demo-data --if-empty
+	$(FLASK) search catch-up
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(MO)
