@@ -73,6 +73,12 @@ def _c(value: float) -> float:
     return int(value) if value == int(value) else value
 
 
+def _extreme(items, choose):
+    """The item with the highest (``max``) or lowest (``min``) known value, or None."""
+    known = [item for item in items if item.value is not None]
+    return choose(known, key=lambda item: item.value) if known else None
+
+
 def text_width(text: str, size: float = FONT) -> float:
     """Estimated width of ``text`` at font ``size`` (no font metrics on the server)."""
     return len(text) * size * CHAR
@@ -395,13 +401,11 @@ class BarChart:
 
     @property
     def highest(self) -> Bar | None:
-        known = [bar for bar in self.bars if bar.value is not None]
-        return max(known, key=lambda bar: bar.value) if known else None
+        return _extreme(self.bars, max)
 
     @property
     def lowest(self) -> Bar | None:
-        known = [bar for bar in self.bars if bar.value is not None]
-        return min(known, key=lambda bar: bar.value) if known else None
+        return _extreme(self.bars, min)
 
 
 BAR_HEIGHT = 16
@@ -666,13 +670,11 @@ class TileMap:
 
     @property
     def highest(self) -> RegionValue | None:
-        known = [r for r in self.regions if r.value is not None]
-        return max(known, key=lambda r: r.value) if known else None
+        return _extreme(self.regions, max)
 
     @property
     def lowest(self) -> RegionValue | None:
-        known = [r for r in self.regions if r.value is not None]
-        return min(known, key=lambda r: r.value) if known else None
+        return _extreme(self.regions, min)
 
 
 TILE_PITCH = 56

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from portal.caching import data_version
 from portal.db import session
 from portal.models import (
     CoverageSnapshot,
@@ -219,7 +220,7 @@ def complaint_statistics_table() -> tuple[list[Row], date | None]:
     """Complaints received, from the statistics module only, with slugs instead of ids."""
     from portal.stats.complaints import cached_complaint_statistics
 
-    stats = cached_complaint_statistics(session)
+    stats = cached_complaint_statistics(session, version=data_version()[0])
     regions = dict(session.execute(select(Region.id, Region.slug)).all())
     facilities = dict(session.execute(select(Facility.id, Facility.slug)).all())
     rows = [

@@ -8,7 +8,7 @@ from flask import abort, current_app, g, jsonify, redirect, render_template, req
 from sqlalchemy import func, select, text
 from werkzeug.datastructures import MultiDict
 
-from portal.caching import cacheable
+from portal.caching import cacheable, data_version
 from portal.db import session
 from portal.i18n import (
     LANGUAGE_COOKIE,
@@ -94,7 +94,7 @@ def _overview(facilities: list) -> dict:
 
 def _complaints(counts) -> dict:
     """What the complaint tables need; ``counts(stats, period, category)`` picks the place."""
-    stats = cached_complaint_statistics(session)
+    stats = cached_complaint_statistics(session, version=data_version()[0])
     return {
         "counts": lambda period, category: counts(stats, period, category),
         "years": stats.years(),
