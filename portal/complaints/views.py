@@ -14,14 +14,13 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    session,
     url_for,
 )
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from portal.complaints import attachments as files
-from portal.complaints import bp, limits, receipts, services
+from portal.complaints import bp, follow_sessions, limits, receipts, services
 from portal.complaints.forms import (
     NARRATIVE_MAX,
     NARRATIVE_MIN,
@@ -36,9 +35,6 @@ from portal.labels import label
 from portal.models import Category
 
 _EXPIRED = _l("The form had expired. Check your answers and send it again.")
-#: The follow-up "sign-in" lasts this long after the last action.
-FOLLOW_UP_SECONDS = 30 * 60
-_SESSION_KEY = "follow_up"
 
 
 def _private(response, status: int = 200):
@@ -169,25 +165,9 @@ def download_receipt():
 # --- follow-up ------------------------------------------------------------------------------
 
 
-def _expiry() -> int:
-    return int(services.now().timestamp()) + FOLLOW_UP_SECONDS
-
-
 def _followed_complaint():
-    """The complaint this browser is signed in to, or None (and forget an expired one)."""
-    state = session.get(_SESSION_KEY)
-    if not isinstance(state, dict):
-        return None
-    if state.get("until", 0) < services.now().timestamp():
-        session.pop(_SESSION_KEY, None)
-        return None
-    complaint = services.complaint_by_id(int(state.get("id", 0)))
-    if complaint is None:
-        session.pop(_SESSION_KEY, None)
-        return None
-    state["until"] = _expiry()  # still here: keep the page open
-    session[_SESSION_KEY] = state
-    return complaint
+    """The complaint this browser is signed in to, or None (the session lives on the server)."""
+    return follow_sessions.current()
 
 
 def _show_complaint(
@@ -228,7 +208,7 @@ def enter_code():
             form.code.errors = [gettext("This code was not found. Check it and try again.")]
         form.code.data = ""  # never echo a code back into the page
         return _private(render_template("complaints/follow_up.html", form=form), 422)
-    session[_SESSION_KEY] = {"id": complaint.id, "until": _expiry()}
+    follow_sessions.start(complaint)  # a new token every time: no session fixation
     return redirect(url_for(".follow_up"), code=303)
 
 
@@ -254,7 +234,7 @@ def reply():
 
 @bp.post("/follow-up/leave")
 def leave():
-    """Forget the complaint in this browser; the code is needed to open it again."""
-    session.pop(_SESSION_KEY, None)
+    """End the follow-up session here and on the server; the code is needed to open it again."""
+    follow_sessions.end()
     flash(gettext("You have left the page of your report."))
     return redirect(url_for(".follow_up"), code=303)

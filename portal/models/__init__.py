@@ -18,6 +18,7 @@ from portal.models.complaint import (
 from portal.models.coverage import CoverageSnapshot, Source, ZoneCoverage, ZoneType
 from portal.models.geo import Authority, Facility, FacilityAlias, FacilityType, Region, RegionKind
 from portal.models.meta import DatasetFact, IndexAction, IndexTask
+from portal.models.sessions import FollowUpSession
 from portal.models.user import AuditEvent, Role, User, user_regions
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "Facility",
     "FacilityAlias",
     "FacilityType",
+    "FollowUpSession",
     "IndexAction",
     "IndexTask",
     "Message",
