@@ -35,7 +35,7 @@ run: $(VENV)/.runtime $(MO)
 	$(FLASK) init-db
 	$(FLASK) demo-data --if-empty
 	$(FLASK) search catch-up
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	PORTAL_BASE_URL=http://127.0.0.1:$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(MO)
 	$(BIN)/python -m pytest

@@ -34,6 +34,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    from portal import hosts  # before anything wraps app.wsgi_app (ProxyFix in complaints)
+
+    hosts.init_app(app)
     caching.init_app(app)
     from portal import complaints, privacy
 

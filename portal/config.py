@@ -8,17 +8,30 @@ generated key on a server would silently change with every fresh disk.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Secrets that production must receive from the environment.
 REQUIRED_SECRETS = ("PORTAL_SECRET_KEY", "PORTAL_CONTACT_KEY")
+#: Where the site is published: production must name it, never guess it from a request.
+REQUIRED_IN_PRODUCTION = ("PORTAL_BASE_URL", "PORTAL_FEED_TAG_AUTHORITY")
+#: The public origin in development (``make run`` passes its own port).
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+#: Host names development accepts besides the base URL's (the test client uses localhost).
+DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1", "::1")
+#: A DNS name (or an IPv4 address): ASCII letters, digits and hyphens, labels of 1 to 63.
+DOMAIN_NAME = re.compile(
+    r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -29,6 +42,57 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def base_url(value: str) -> str:
+    """Check a public origin such as ``https://ashyq.example.kz``; return it without a final slash.
+
+    Raises :class:`ConfigurationError` unless it is http(s) with a host and nothing after it.
+    """
+    try:
+        parts = urlsplit(value.strip())
+        port, host = parts.port, parts.hostname or ""
+    except ValueError:
+        parts, port, host = None, 0, ""
+    if (
+        parts is None
+        or port == 0
+        or parts.scheme not in {"http", "https"}
+        or not (DOMAIN_NAME.fullmatch(host) or _is_ipv6(host))
+        or parts.username is not None
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or value.strip().endswith(("?", "#"))
+    ):
+        raise ConfigurationError(
+            f"PORTAL_BASE_URL must be an origin like https://ashyq.example.kz "
+            f"(http or https, a host, an optional port, no path or query), not {value!r}"
+        )
+    netloc = f"[{host}]" if _is_ipv6(host) else host
+    return f"{parts.scheme}://{netloc}" + (f":{port}" if port else "")
+
+
+def _is_ipv6(host: str) -> bool:
+    try:
+        return isinstance(ipaddress.ip_address(host), ipaddress.IPv6Address)
+    except ValueError:
+        return False
+
+
+def host_list(value: str) -> list[str]:
+    """The names in a comma-separated list, stripped and lower-cased (checked in portal/hosts)."""
+    return [item.strip().lower() for item in value.split(",") if item.strip()]
+
+
+def tag_authority(value: str) -> str:
+    """Check the domain name used in the feed's ``tag:`` ids (RFC 4151); return it lower-cased."""
+    name = value.strip().lower()
+    if not DOMAIN_NAME.fullmatch(name):
+        raise ConfigurationError(
+            f"PORTAL_FEED_TAG_AUTHORITY must be a domain name like ashyq.example.kz, not {value!r}"
+        )
+    return name
 
 
 def instance_path(environ: Mapping[str, str]) -> Path:
@@ -66,10 +130,18 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     folder = instance_path(environ)
 
     missing = [name for name in REQUIRED_SECRETS if not environ.get(name)]
-    if production and missing:
+    unnamed = [name for name in REQUIRED_IN_PRODUCTION if not environ.get(name)]
+    if production and (missing or unnamed):
         raise ConfigurationError(
-            "PORTAL_ENV=production needs these environment variables: " + ", ".join(missing)
+            "PORTAL_ENV=production needs these environment variables: "
+            + ", ".join(missing + unnamed)
         )
+    origin = base_url(environ.get("PORTAL_BASE_URL") or DEVELOPMENT_BASE_URL)
+    origin_host = urlsplit(origin).hostname or ""
+    allowed = host_list(
+        environ.get("PORTAL_ALLOWED_HOSTS")
+        or ",".join([origin_host, *(() if production else DEVELOPMENT_HOSTS)])
+    )
     generated = _development_secrets(folder) if missing else {}
     secret = {name: environ.get(name) or generated[name] for name in REQUIRED_SECRETS}
 
@@ -87,8 +159,14 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none),
         # so that rate limits count clients, not the proxy.
         "PROXY_COUNT": int(environ.get("PORTAL_PROXY_COUNT") or 0),
+        # The public origin: every absolute link is built on it, never on the request's Host.
+        "BASE_URL": origin,
+        # Host names a request may carry; any other gets 400 (portal/hosts.py).
+        "ALLOWED_HOSTS": allowed,
         # The site's own domain, for feed entry ids that never change (tag: URIs).
-        "FEED_TAG_AUTHORITY": environ.get("PORTAL_FEED_TAG_AUTHORITY") or None,
+        "FEED_TAG_AUTHORITY": tag_authority(
+            environ.get("PORTAL_FEED_TAG_AUTHORITY") or origin_host
+        ),
         # Cookies: never readable by scripts, never sent cross-site on POST,
         # and only over HTTPS (with the __Host- prefix) in production.
         "SESSION_COOKIE_NAME": "__Host-session" if production else "session",

@@ -28,6 +28,8 @@ os.environ["PORTAL_SECRET_KEY"] = "test-secret-key"
 os.environ["PORTAL_CONTACT_KEY"] = "test-contact-key"
 os.environ.pop("PORTAL_DATABASE_URL", None)
 os.environ.pop("PORTAL_ENV", None)
+for _name in ("PORTAL_BASE_URL", "PORTAL_ALLOWED_HOSTS", "PORTAL_FEED_TAG_AUTHORITY"):
+    os.environ.pop(_name, None)  # the development defaults: localhost and 127.0.0.1 allowed
 
 import portal.models  # noqa: E402,F401
 from portal import create_app  # noqa: E402

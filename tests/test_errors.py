@@ -99,3 +99,14 @@ def test_a_database_without_schema_gives_the_translated_500_page(app_factory, tm
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Біз тарапта қате орын алды" in page and '<html lang="kk"' in page
+
+
+@pytest.mark.parametrize("host", ["a" * 70 + ".example", "a..b", ""])
+def test_a_malformed_host_is_a_translated_400_not_a_bare_500(app, host):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    page = client.get("/kk/about", headers={"Host": host})
+    assert page.status_code == 400 and "Content-Security-Policy" in page.headers
+    assert '<html lang="kk"' in page.get_data(as_text=True)
+    answer = client.get("/api/v1/no-such-thing", headers={"Host": host})
+    assert answer.status_code == 400 and answer.is_json

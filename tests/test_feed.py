@@ -14,6 +14,15 @@ from tests import factories
 from tests.test_opendata import build_world
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+#: The configured public address and tag authority; the test client sends ``Host: localhost``.
+BASE = "https://ashyq.example.kz"
+AUTHORITY = "ashyq.example.kz"
+
+
+@pytest.fixture
+def app(app_factory):
+    """The app published at BASE, with its own feed tag authority."""
+    return app_factory(BASE_URL=BASE, FEED_TAG_AUTHORITY=AUTHORITY)
 
 
 @pytest.fixture
@@ -36,17 +45,16 @@ def test_feed_is_valid_atom_with_ids_links_and_dates(client, world):
     root = ET.fromstring(response.data)  # noqa: S314 - our own output
     assert root.tag == f"{ATOM}feed"
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "kk"
-    assert feed.feed.id.startswith("tag:localhost,2026:")
+    assert feed.feed.id.startswith(f"tag:{AUTHORITY},2026:")
     assert feed.feed.updated
     assert any(
-        link.rel == "self" and link.href == "http://localhost/feed.atom?lang=kk"
-        for link in feed.feed.links
+        link.rel == "self" and link.href == f"{BASE}/feed.atom?lang=kk" for link in feed.feed.links
     )
     snapshots = world.scalars(select(CoverageSnapshot)).all()
     assert len(feed.entries) == len(snapshots)
     for entry in feed.entries:
-        assert entry.id.startswith("tag:localhost,2026:coverage-snapshot/")
-        assert entry.link.startswith("http://localhost/kk/facilities/")
+        assert entry.id.startswith(f"tag:{AUTHORITY},2026:coverage-snapshot/")
+        assert entry.link.startswith(f"{BASE}/kk/facilities/")
         assert entry.updated.endswith("Z")
     by_id = {s.id: s for s in snapshots}
     first = by_id[int(feed.entries[0].id.split("/")[1])]
@@ -89,7 +97,7 @@ def test_language_switch(client, world, lang, title, source):
     assert feed.feed.language == lang
     colony = next(e for e in feed.entries if e.title.startswith(title + ":"))
     assert colony.title.endswith(f"({source})")
-    assert colony.link == f"http://localhost/{lang}/facilities/karaganda-colony-7"
+    assert colony.link == f"{BASE}/{lang}/facilities/karaganda-colony-7"
     assert colony.id.endswith(f"/{lang}")
 
 

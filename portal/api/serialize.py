@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from portal.caching import data_version
+from portal.hosts import external_url
 from portal.models import FacilityType
 from portal.opendata.datasets import share
 from portal.opendata.files import LICENCE
@@ -101,10 +100,8 @@ def facility_names(info: FacilityInfo) -> dict[str, str]:
 
 
 def pages(slug_endpoint: str, **values: str) -> dict[str, str]:
-    """Absolute addresses of a public page in each language."""
-    return {
-        lang: url_for(slug_endpoint, lang_code=lang, _external=True, **values) for lang in LANGS
-    }
+    """Absolute addresses of a public page in each language (on the configured base URL)."""
+    return {lang: external_url(slug_endpoint, lang_code=lang, **values) for lang in LANGS}
 
 
 def overview(data: CoverageData, facilities: list[FacilityInfo]) -> dict[str, Any]:
@@ -146,7 +143,7 @@ def region_summary(data: CoverageData, region: RegionInfo) -> dict[str, Any]:
         "former_names": region.former_names,
         "facilities": len(facilities),
         "totals": group_figures(data.total(facilities)),
-        "url": url_for("api.region", slug=region.slug, _external=True),
+        "url": external_url("api.region", slug=region.slug),
     }
 
 
@@ -161,5 +158,5 @@ def facility_summary(data: CoverageData, info: FacilityInfo) -> dict[str, Any]:
         "names": facility_names(info),
         "is_demo": info.is_demo,
         "latest_official": snapshot(latest) if latest else None,
-        "url": url_for("api.facility", slug=info.slug, _external=True),
+        "url": external_url("api.facility", slug=info.slug),
     }

@@ -19,6 +19,7 @@ from portal.api import ApiError, bp
 from portal.api import serialize as out
 from portal.caching import cacheable
 from portal.db import session
+from portal.hosts import external_url
 from portal.models import FacilityAlias, FacilityType, Source
 from portal.opendata.files import table
 from portal.public.coverage import coverage_data
@@ -27,6 +28,8 @@ from portal.public.facility import facility_details
 #: Page sizes: facilities, and rows of complaint statistics.
 FACILITIES_PER_PAGE = (50, 200)
 STATISTICS_PER_PAGE = (200, 1000)
+#: Longest number a parameter may have (10**9 is the largest page anyone needs).
+MAX_DIGITS = 9
 _PERIOD = re.compile(r"^(?:all|\d{4}|\d{4}-Q[1-4])$")
 
 
@@ -46,7 +49,13 @@ def _int(args: dict[str, str], name: str, default: int, highest: int | None = No
     if raw is None:
         return default
     limit = f" from 1 to {highest}" if highest else " of 1 or more"
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= (highest or 10**9):
+    # At most 9 digits before int(): thousands of digits would hit Python's conversion limit.
+    if (
+        not raw.isascii()
+        or not raw.isdigit()
+        or len(raw) > MAX_DIGITS
+        or not 1 <= int(raw) <= (highest or 10**9)
+    ):
         raise ApiError(400, f"Parameter '{name}' must be a whole number{limit}.", name)
     return int(raw)
 
@@ -68,7 +77,7 @@ def _page(args: dict[str, str], total: int, sizes: tuple[int, int]) -> dict[str,
         if not 1 <= number <= pages:
             return None
         query = dict(sorted({**args, "page": str(number), "per_page": str(per_page)}.items()))
-        return url_for(request.endpoint, _external=True, **(request.view_args or {}), **query)
+        return external_url(request.endpoint, **(request.view_args or {}), **query)
 
     return {
         "page": page,
@@ -249,4 +258,5 @@ def openapi():
     """The OpenAPI 3.1 description of this API."""
     from portal.api.openapi import document
 
-    return jsonify(document(url_for("api.national", _external=True).rsplit("/", 1)[0]))
+    # Relative (allowed by OpenAPI 3.1): the document never names a host.
+    return jsonify(document(url_for("api.national").rsplit("/", 1)[0]))

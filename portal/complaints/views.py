@@ -141,6 +141,8 @@ def create():
 @bp.post("/report/receipt")
 def download_receipt():
     """The receipt as a text file; the code came in the POST body, never in a URL."""
+    from portal.hosts import external_url  # the configured address, never the request's Host
+
     form = ReceiptDownloadForm()
     code = receipts.normalise_code(form.code.data)
     if not form.validate_on_submit() or code is None:
@@ -149,7 +151,7 @@ def download_receipt():
         gettext("Ashyq Baqylau"),
         "",
         gettext("Receipt code: %(code)s", code=receipts.grouped(code)),
-        gettext("Follow up on your report: %(url)s", url=url_for(".follow_up", _external=True)),
+        gettext("Follow up on your report: %(url)s", url=external_url(".follow_up")),
         "",
         gettext("Keep this code secret: do not show it to anyone."),
         gettext("Anyone who has the code can read your report and the answers to it."),

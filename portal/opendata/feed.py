@@ -14,13 +14,14 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Response, abort, current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.caching import cacheable, data_version
 from portal.db import session
+from portal.hosts import external_url
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, long_date, number, percent
 from portal.labels import label
 from portal.models import CoverageSnapshot
@@ -49,9 +50,8 @@ def rfc3339(moment: datetime) -> str:
 
 
 def _tag_authority() -> str:
-    """The domain in ``tag:`` ids: FEED_TAG_AUTHORITY if configured, else this site's host name."""
-    configured = current_app.config.get("FEED_TAG_AUTHORITY")
-    return configured or request.host.split(":", 1)[0].lower()
+    """The domain in ``tag:`` ids: FEED_TAG_AUTHORITY, never the request's Host."""
+    return current_app.config["FEED_TAG_AUTHORITY"]
 
 
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
@@ -94,9 +94,9 @@ def build_feed(lang: str) -> bytes:
         _add(feed, "id", f"tag:{authority},{TAG_YEAR}:coverage-feed/{lang}")
         changed = max(imported.values(), default=None) or data_version()[1] or datetime.now(UTC)
         _add(feed, "updated", rfc3339(changed))
-        self_url = url_for("opendata.feed", lang=lang, _external=True)
+        self_url = external_url("opendata.feed", lang=lang)
         _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-        home = url_for("public.national", lang_code=lang, _external=True)
+        home = external_url("public.national", lang_code=lang)
         _add(feed, "link", rel="alternate", type="text/html", hreflang=lang, href=home)
         author = _add(feed, "author")
         _add(author, "name", _("Ashyq Baqylau"))
@@ -112,7 +112,7 @@ def build_feed(lang: str) -> bytes:
             _add(entry, "id", f"tag:{authority},{TAG_YEAR}:coverage-snapshot/{snapshot.id}/{lang}")
             moment = imported.get(snapshot.id) or changed
             _add(entry, "updated", rfc3339(moment))
-            href = url_for("public.facility", slug=facility.slug, lang_code=lang, _external=True)
+            href = external_url("public.facility", slug=facility.slug, lang_code=lang)
             _add(entry, "link", rel="alternate", type="text/html", hreflang=lang, href=href)
             parts = [
                 _("As of %(date)s", date=long_date(snapshot.as_of)),
