@@ -16,11 +16,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ``overrides`` replaces configuration values after they are read from the
     environment; tests use it to point at their own database and folders.
     """
-    from portal import caching, cli, config, db, errors, i18n, security
+    from portal import caching, cli, config, db, errors, i18n, instance, request_limits, security
     from portal.public import bp as public_bp
     from portal.public import site as site_bp
     from portal.public.services import is_demo_dataset
 
+    instance.restrict_new_files()  # before anything is written, secrets included
     settings = config.load()
     settings.update(overrides or {})
     app = Flask(
@@ -30,6 +31,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(settings)
+    instance.init_app(app)
+    request_limits.init_app(app)
 
     db.init_app(app)
     i18n.init_app(app)

@@ -176,6 +176,13 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # Five attachments of up to 10 MiB each plus the form itself (complaints/attachments.py).
         "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,
+        # Bodies that are not multipart, each text part of a multipart body, and fields per
+        # form: far below the upload cap, so text costs little before it is refused
+        # (portal/request_limits.py). A 10,000-character narrative is about 60 KB
+        # percent-encoded, 40 KB as a part.
+        "MAX_TEXT_BODY_LENGTH": 256 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 128 * 1024,
+        "MAX_FORM_PARTS": 200,
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "BABEL_DEFAULT_LOCALE": "kk",

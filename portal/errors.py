@@ -33,8 +33,11 @@ MESSAGES = {
         _l("This address does not accept this kind of request."),
     ),
     413: (
-        _l("The upload is too large"),
-        _l("The files you sent are larger than we can accept. Send fewer or smaller files."),
+        _l("What you sent is too large"),
+        _l(
+            "The files or the text you sent are larger than we can accept. "
+            "Send fewer or smaller files, or a shorter text."
+        ),
     ),
     429: (
         _l("Too many requests"),

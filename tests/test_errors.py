@@ -32,7 +32,7 @@ EXPECTED = {
     ("en", 404): "Page not found",
     ("ru", 400): "Не удалось обработать запрос",
     ("ru", 403): "Доступ запрещён",
-    ("ru", 413): "Файлы слишком большие",
+    ("ru", 413): "Отправленные данные слишком велики",
     ("kk", 429): "Сұрау тым көп",
     ("ru", 429): "Слишком много запросов",
     ("kk", 500): "Біз тарапта қате орын алды",
@@ -88,7 +88,7 @@ def test_oversized_request_is_413(app):
 
     response = app.test_client().post("/kk/upload", data={"x": "y" * 5000})
     assert response.status_code == 413
-    assert "Файлдар тым үлкен" in response.get_data(as_text=True)
+    assert "Жіберілген деректер тым үлкен" in response.get_data(as_text=True)
 
 
 def test_a_database_without_schema_gives_the_translated_500_page(app_factory, tmp_path):

@@ -1,7 +1,9 @@
 """The complaint form and the follow-up forms: fields, limits and translated messages.
 
 Every free-text field passes through :func:`portal.complaints.sanitize.clean_text`
-as a filter, so text is cleaned once, on the way in, before it is checked.
+as a filter, so text is cleaned once, on the way in, before it is checked; and
+every form is a :class:`portal.forms.BoundedForm`, so no value is cleaned before
+it has been cut to its field's bound.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -23,6 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.complaints.sanitize import clean_text
+from portal.forms import BoundedForm
 from portal.i18n import LANGUAGES
 from portal.labels import label
 from portal.models import Answer, Category, Relation
@@ -52,7 +54,7 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
-class ComplaintForm(FlaskForm):
+class ComplaintForm(BoundedForm):
     """``/LANG/report``: what happened, where, when, who is reporting, and consent."""
 
     submission = HiddenField()
@@ -247,7 +249,7 @@ def month_names() -> dict[int, str]:
     return {number: names[number] for number in range(1, 13)}
 
 
-class CodeForm(FlaskForm):
+class CodeForm(BoundedForm):
     """``/LANG/follow-up``: the receipt code."""
 
     code = StringField(
@@ -256,7 +258,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(BoundedForm):
     """An answer to the reviewers, with files, from the follow-up page."""
 
     body = TextAreaField(
@@ -270,7 +272,7 @@ class ReplyForm(FlaskForm):
     attachments = MultipleFileField(_l("Attachments: photos or PDF documents"))
 
 
-class ReceiptDownloadForm(FlaskForm):
+class ReceiptDownloadForm(BoundedForm):
     """Download the receipt as a text file; the code comes back in the POST body."""
 
     code = HiddenField()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import time
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
@@ -36,13 +38,39 @@ def client_key() -> str:
     return hmac.new(rate_limit_key(), address, hashlib.sha256).hexdigest()
 
 
-def hit(name: str) -> None:
-    """Count one ``name`` action of the current client; answer 429 when over the limit."""
+def _limiter() -> Limiter | None:
     limiter: Limiter | None = current_app.extensions.get(_EXTENSION)
-    if limiter is None or not limiter.enabled:
-        return
-    if not limiter.limiter.hit(LIMITS[name], "complaints", name, client_key()):
-        raise TooManyRequests()
+    return limiter if limiter is not None and limiter.enabled else None
+
+
+def _refusal(limiter: Limiter, name: str) -> TooManyRequests:
+    """A 429 that says, in ``Retry-After``, how many seconds until ``name`` is allowed again."""
+    reset_at, _remaining = limiter.limiter.get_window_stats(
+        LIMITS[name], "complaints", name, client_key()
+    )
+    return TooManyRequests(retry_after=max(1, math.ceil(reset_at - time.time())))
+
+
+def check(name: str) -> None:
+    """Raise a 429 (with ``Retry-After``) if the current client has no ``name`` left; count nothing.
+
+    For actions counted only when they succeed: a report is counted when it is
+    filed, so a form sent back for corrections does not use up the allowance.
+    """
+    limiter = _limiter()
+    if limiter is not None and not limiter.limiter.test(
+        LIMITS[name], "complaints", name, client_key()
+    ):
+        raise _refusal(limiter, name)
+
+
+def hit(name: str) -> None:
+    """Count one ``name`` action of the current client; a 429 (with ``Retry-After``) when over."""
+    limiter = _limiter()
+    if limiter is not None and not limiter.limiter.hit(
+        LIMITS[name], "complaints", name, client_key()
+    ):
+        raise _refusal(limiter, name)
 
 
 def init_app(app: Flask) -> None:

@@ -6,6 +6,8 @@ shows a receipt code or a complaint is sent with ``Cache-Control: no-store``.
 
 from __future__ import annotations
 
+import math
+
 from flask import (
     abort,
     current_app,
@@ -14,10 +16,13 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import TooManyRequests
 
 from portal.complaints import attachments as files
 from portal.complaints import bp, follow_sessions, limits, receipts, services
@@ -31,6 +36,7 @@ from portal.complaints.forms import (
     ReplyForm,
 )
 from portal.complaints.services import AttachmentError
+from portal.errors import render_error
 from portal.labels import label
 from portal.models import Category
 
@@ -111,31 +117,78 @@ def new():
     return _show_form(form)
 
 
+def _show_expired_form(status: int):
+    """The form sent back with everything typed in it, asking to check it and send it again."""
+    form = _prepared_form()
+    if not receipts.is_submission_token(form.submission.data):
+        form.submission.data = None  # never derive a code from an altered token
+    form.validate()
+    form.form_errors.append(_EXPIRED)
+    return _show_form(form, status, files_dropped=_sent_files(form.attachments))
+
+
+def _too_many(form, refusal: TooManyRequests, show):
+    """``show`` the form again with what was typed, saying when it can be sent (429)."""
+    minutes = max(1, math.ceil((refusal.retry_after or 60) / 60))
+    form.form_errors.append(
+        ngettext(
+            "You have sent many messages from this connection in the last hour. "
+            "What you typed is kept below: you can send it in %(num)d minute.",
+            "You have sent many messages from this connection in the last hour. "
+            "What you typed is kept below: you can send it in %(num)d minutes.",
+            minutes,
+        )
+    )
+    response = show(429)
+    if refusal.retry_after:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 @bp.post("/report")
 def create():
-    """File a complaint, or show the receipt again when this form was already sent."""
-    limits.hit("report")
+    """File a complaint, or show the receipt again when this form was already sent.
+
+    Only a complaint that is filed counts against the hourly allowance: a form
+    sent back for corrections does not, and a refusal keeps what was typed.
+    """
     form = _prepared_form()
     if form.website.data:  # the robot trap was filled in: store nothing
         abort(400)
     token = form.submission.data
-    if receipts.is_submission_token(token):
-        earlier = services.resubmitted(token)
-        if earlier is not None:
-            return _show_receipt(earlier)
-    else:  # missing or altered: never derive a code from it; ask to send again
-        form.submission.data = None
-        form.validate()
-        form.form_errors.append(_EXPIRED)
-        return _show_form(form, 422, files_dropped=_sent_files(form.attachments))
-    if not form.validate_on_submit():
-        return _show_form(form, 422, files_dropped=_sent_files(form.attachments))
+    if not receipts.is_submission_token(token):  # missing or altered: ask to send again
+        return _show_expired_form(422)
+    earlier = services.resubmitted(token)
+    if earlier is not None:
+        return _show_receipt(earlier)
+    sent_files = _sent_files(form.attachments)
     try:
+        limits.check("report")
+        if not form.validate_on_submit():
+            return _show_form(form, 422, files_dropped=sent_files)
         cleaned = services.check_files(form.attachments.data or [])
+        limits.hit("report")
+    except TooManyRequests as refusal:
+        return _too_many(form, refusal, lambda status: _show_form(form, status, sent_files))
     except AttachmentError as error:
         form.attachments.errors = [error.message]
         return _show_form(form, 422, files_dropped=True)
     return _show_receipt(services.file_complaint(form, _lang(), cleaned))
+
+
+@bp.errorhandler(CSRFError)
+def _page_expired(error: CSRFError):
+    """A form sent from a page too old (or without its token): shown again, text kept."""
+    if request.endpoint == "complaints.create":
+        return _show_expired_form(400)
+    if request.endpoint == "complaints.reply":
+        complaint = _followed_complaint()
+        if complaint is not None:
+            form = ReplyForm()
+            form.validate()
+            form.form_errors.append(_EXPIRED)
+            return _show_complaint(complaint, form, 400, _sent_files(form.attachments))
+    return render_error(error)
 
 
 @bp.post("/report/receipt")
@@ -220,12 +273,18 @@ def reply():
     complaint = _followed_complaint()
     if complaint is None:
         return redirect(url_for(".follow_up"), code=303)
-    limits.hit("reply")
     form = ReplyForm()
-    if not form.validate_on_submit():
-        return _show_complaint(complaint, form, 422, _sent_files(form.attachments))
+    sent_files = _sent_files(form.attachments)
     try:
+        limits.check("reply")
+        if not form.validate_on_submit():
+            return _show_complaint(complaint, form, 422, sent_files)
         cleaned = services.check_files(form.attachments.data or [])
+        limits.hit("reply")
+    except TooManyRequests as refusal:
+        return _too_many(
+            form, refusal, lambda status: _show_complaint(complaint, form, status, sent_files)
+        )
     except AttachmentError as error:
         form.attachments.errors = [error.message]
         return _show_complaint(complaint, form, 422, True)

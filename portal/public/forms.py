@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SearchField, SelectField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from portal.forms import BoundedForm
 from portal.labels import label
 from portal.models import FacilityType
 
@@ -14,13 +14,13 @@ SORTS = ("name", "coverage", "-coverage", "blind_spots", "region")
 PER_PAGE = 50
 
 
-def listed(form: FlaskForm, field) -> None:
+def listed(form: BoundedForm, field) -> None:
     """The value must be one of the field's choices (a mistyped or old link)."""
     if field.data and field.data not in {value for value, _label in field.choices}:
         raise ValidationError(_l("This value is not in the list, so this filter was not applied."))
 
 
-class FacilityFilterForm(FlaskForm):
+class FacilityFilterForm(BoundedForm):
     """Filters of ``/LANG/facilities``: a GET form that changes nothing, so no CSRF token."""
 
     class Meta:

@@ -1,0 +1,1 @@
+"""Hostile input: the probes an attacker would try against the public side, kept in CI."""
