@@ -85,4 +85,3 @@ def test_eight_oversized_reports_are_refused_while_pages_keep_answering(live):
     assert [getattr(answer, "status", answer) for answer in answers] == [413] * PARALLEL
     growth_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
     assert growth_mib < 200  # once: 1.5 GB per request
-

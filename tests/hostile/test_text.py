@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from portal.complaints.forms import CONTACT_MAX, NARRATIVE_MAX, PLACE_MAX
 from portal.forms import OTHER_FIELD_MAX, SLACK
 from portal.models import Complaint
-from tests.test_complaints import open_form, place, submit  # noqa: F401  (place is a fixture)
+from tests.test_complaints import answers, open_form, submit
 
 #: The probe: four text fields of about 5.5 MB each, sent url-encoded.
 PROBE_FIELDS = ("narrative", "place_text", "contact", "incident_date")
@@ -38,7 +38,7 @@ def textarea(html: str, name: str) -> str:
 
 def test_the_probe_body_is_refused_before_it_is_read(client, db, place, cleaned_lengths):
     tokens = open_form(client, "kk")
-    fields = {name: "ә" * (PROBE_FIELD_BYTES // 2) for name in PROBE_FIELDS}
+    fields = dict.fromkeys(PROBE_FIELDS, "ә" * (PROBE_FIELD_BYTES // 2))
     response = client.post(
         "/kk/report",
         data={**tokens, **fields},
@@ -61,8 +61,6 @@ def test_a_text_far_over_its_limit_is_cut_before_cleaning_and_explained(
     if encoding == "multipart/form-data":
         response = submit(client, place, "kk", tokens=tokens, narrative=typed)
     else:
-        from tests.test_complaints import answers
-
         response = client.post(
             "/kk/report", data={**tokens, **answers(place, narrative=typed)}, content_type=encoding
         )
@@ -75,9 +73,7 @@ def test_a_text_far_over_its_limit_is_cut_before_cleaning_and_explained(
     assert db.scalar(select(func.count(Complaint.id))) == 0
 
 
-def test_a_text_a_little_over_its_limit_gets_the_usual_message_and_is_kept_whole(
-    client, db, place
-):
+def test_a_text_a_little_over_its_limit_gets_the_usual_message_and_is_kept_whole(client, db, place):
     typed = "а" * (NARRATIVE_MAX + 50)
     response = submit(client, place, "ru", narrative=typed)
     assert response.status_code == 422

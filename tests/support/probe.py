@@ -1,4 +1,4 @@
-"""A raw HTTP client for hostile-input probes: sends what a browser never would, reads early answers.
+"""A raw HTTP client for hostile probes: sends what a browser never would, reads early answers.
 
 A server may refuse a large body from its headers alone and answer before the
 body has arrived. :func:`send` behaves like a careful client: it stops sending
@@ -38,7 +38,7 @@ def send(
     body: bytes = b"",
     timeout: float = 10.0,
 ) -> Answer:
-    """Send one request to ``url`` (``http://127.0.0.1:PORT``); raise TimeoutError past ``timeout``."""
+    """Send one request to ``url`` (``http://127.0.0.1:PORT``); TimeoutError past ``timeout``."""
     host, port = url.removeprefix("http://").rsplit(":", 1)
     head = {"Host": f"{host}:{port}", "Connection": "close", **(headers or {})}
     if body or method == "POST":
