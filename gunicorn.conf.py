@@ -8,6 +8,12 @@ user agent (%(a)s); ``portal/privacy.py`` also filters them out of any record.
 
 import os
 
+# Files the portal writes (database, index, attachments) are readable by its user only,
+# whatever umask the service manager or shell started us with; portal/instance.py does
+# the same for every app, and fixes looser modes at start-up.
+os.umask(0o077)
+umask = 0o077  # gunicorn's own files (control socket, worker temporary files)
+
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
 workers = 1
 threads = int(os.environ.get("PORTAL_THREADS", "8"))

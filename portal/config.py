@@ -156,6 +156,8 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": environ.get("PORTAL_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(environ.get("PORTAL_RATELIMIT_ENABLED"), True),
         "RETENTION_DAYS": int(environ.get("PORTAL_RETENTION_DAYS") or 730),
+        # /healthz says "degraded" when more index work than this waits in the outbox.
+        "INDEX_BACKLOG_ALERT": int(environ.get("PORTAL_INDEX_BACKLOG_ALERT") or 100),
         # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none),
         # so that rate limits count clients, not the proxy.
         "PROXY_COUNT": int(environ.get("PORTAL_PROXY_COUNT") or 0),

@@ -50,3 +50,21 @@ def test_health_is_503_when_the_database_is_gone(app_factory, tmp_path):
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"]["ok"] is False
+
+
+def test_health_is_degraded_when_index_work_piles_up(app, client, db):
+    from whoosh import fields, index
+
+    folder = Path(app.config["INDEX_DIR"])
+    folder.mkdir(parents=True)
+    index.create_in(str(folder), fields.Schema(id=fields.ID(stored=True))).close()
+    app.config["INDEX_BACKLOG_ALERT"] = 2
+    for _ in range(2):
+        factories.index_task(db)
+    db.commit()
+    assert client.get("/healthz").json["status"] == "ok"
+    factories.index_task(db)
+    db.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "degraded"

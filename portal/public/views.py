@@ -54,7 +54,11 @@ def switch_language(code: str):
 
 @site.get("/healthz")
 def healthz():
-    """Database and search-index status for monitoring, as JSON (503 if the database is down)."""
+    """Database and search-index status for monitoring, as JSON (503 if the database is down).
+
+    "degraded" when the index cannot be opened, or when more index work waits in
+    the outbox than ``INDEX_BACKLOG_ALERT`` (the catch-up has stopped keeping up).
+    """
     try:
         session.execute(text("SELECT 1"))
         pending = session.scalar(select(func.count(IndexTask.id))) or 0
@@ -64,7 +68,8 @@ def healthz():
         database, pending = {"ok": False, "error": type(error).__name__}, None
     search = index_status(current_app.config["INDEX_DIR"])
     search["pending"] = pending
-    status = "ok" if database["ok"] and search["ok"] else "degraded"
+    backlog_ok = pending is not None and pending <= current_app.config["INDEX_BACKLOG_ALERT"]
+    status = "ok" if database["ok"] and search["ok"] and backlog_ok else "degraded"
     body = {"status": status, "database": database, "index": search}
     return jsonify(body), 200 if database["ok"] else 503
 
