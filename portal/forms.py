@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto as _READ_THE_REQUEST  # Flask-WTF's "formdata not given"
 from werkzeug.datastructures import MultiDict
 from wtforms import Field
 from wtforms.validators import Length
@@ -64,7 +66,13 @@ class BoundedForm(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
-            """The request's data, with every text value cut to its field's bound."""
+            """The request's form data, with every text value cut to its field's bound.
+
+            Our forms are HTML forms: a JSON body is never read as one (Flask-WTF
+            would, and a malformed one would fail inside an error page).
+            """
+            if formdata is _READ_THE_REQUEST and request.is_json:
+                formdata = request.form
             data = super().wrap_formdata(form, formdata)
             return None if data is None else _bounded(form, data)
 

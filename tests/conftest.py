@@ -28,6 +28,7 @@ os.environ["PORTAL_SECRET_KEY"] = "test-secret-key"
 os.environ["PORTAL_CONTACT_KEY"] = "test-contact-key"
 os.environ.pop("PORTAL_DATABASE_URL", None)
 os.environ.pop("PORTAL_ENV", None)
+os.umask(0o077)  # as the portal runs (portal/instance.py): test copies of databases stay private
 for _name in ("PORTAL_BASE_URL", "PORTAL_ALLOWED_HOSTS", "PORTAL_FEED_TAG_AUTHORITY"):
     os.environ.pop(_name, None)  # the development defaults: localhost and 127.0.0.1 allowed
 
