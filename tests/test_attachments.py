@@ -18,8 +18,8 @@ import pytest
 from PIL import ExifTags, Image, PngImagePlugin
 from werkzeug.datastructures import FileStorage
 
-from portal.complaints import attachments
-from portal.complaints.attachments import (
+from portal import files as attachments
+from portal.files import (
     ALLOWED,
     MAX_FILE_BYTES,
     MAX_FILES,
@@ -29,6 +29,7 @@ from portal.complaints.attachments import (
     is_empty,
     strip_jpeg_segments,
 )
+from portal.files import storage as store_module
 
 #: Words planted in metadata; none may survive cleaning.
 SECRETS = (b"SecretPhoneMaker", b"SecretModel", b"SecretAuthor", b"SecretComment", b"SecretXmp")
@@ -440,7 +441,7 @@ def test_configured_folder_is_tightened_and_never_public(app, tmp_path, monkeypa
         def fail(*args):
             raise OSError("disk full")
 
-        monkeypatch.setattr(attachments.os, "replace", fail)
+        monkeypatch.setattr(store_module.os, "replace", fail)
         with pytest.raises(OSError, match="disk full"):
             attachments.store(clean_upload(upload(JPEG)))
         assert list(loose.iterdir()) == []  # the temporary file is gone too

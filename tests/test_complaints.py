@@ -304,7 +304,7 @@ def test_a_file_that_is_not_a_photo_is_refused_at_the_field(client, db, app, pla
 
 
 def test_too_many_files_are_refused(client, db, place):
-    from portal.complaints import attachments
+    from portal import files as attachments
 
     files = [(jpeg(), f"{n}.jpg") for n in range(attachments.MAX_FILES + 1)]
     response = submit(client, place, files=files)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from portal.complaints import attachments as files
+from portal import files
 from portal.complaints import receipts
 from portal.complaints.crypto import encrypt_contact
 from portal.complaints.forms import OTHER_PLACE, ComplaintForm
@@ -110,7 +110,7 @@ def check_files(uploads: Iterable[FileStorage]) -> list:
     chosen = [upload for upload in uploads if not files.is_empty(upload)]
     try:
         files.check_count(len(chosen))
-        return [files.clean_upload(upload) for upload in chosen]
+        return files.clean_uploads(chosen)
     except files.AttachmentRejected as error:
         raise AttachmentError(error.message) from error
 

@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
-from portal.complaints import attachments as files
+from portal import files
 from portal.complaints import bp, follow_sessions, limits, receipts, services
 from portal.complaints.forms import (
     NARRATIVE_MAX,
