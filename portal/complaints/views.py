@@ -37,6 +37,7 @@ from portal.complaints.forms import (
 )
 from portal.complaints.services import AttachmentError
 from portal.errors import render_error
+from portal.hosts import external_url
 from portal.labels import label
 from portal.models import Category
 
@@ -194,8 +195,6 @@ def _page_expired(error: CSRFError):
 @bp.post("/report/receipt")
 def download_receipt():
     """The receipt as a text file; the code came in the POST body, never in a URL."""
-    from portal.hosts import external_url  # the configured address, never the request's Host
-
     form = ReceiptDownloadForm()
     code = receipts.normalise_code(form.code.data)
     if not form.validate_on_submit() or code is None:

@@ -18,7 +18,7 @@ import pytest
 
 from portal import create_app
 from tests.support.browser import LiveServer
-from tests.support.probe import Answer, send
+from tests.support.probe import Answer, report_form, send
 
 PARALLEL = 8
 #: Seconds a refusal or a page may take here (measured: well under one second).
@@ -58,22 +58,24 @@ def test_eight_oversized_reports_are_refused_while_pages_keep_answering(live):
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     answers: list[Answer | BaseException] = []
 
-    def probe() -> None:
+    forms = [report_form(live) for _ in range(PARALLEL)]  # genuine visitors: CSRF passes
+
+    def probe(cookie: dict[str, str], tokens: bytes) -> None:
         try:
             answers.append(
                 send(
                     live,
                     "/kk/report",
                     method="POST",
-                    headers={"Content-Type": "application/x-www-form-urlencoded"},
-                    body=PROBE,
+                    headers={"Content-Type": "application/x-www-form-urlencoded", **cookie},
+                    body=tokens + PROBE,
                     timeout=BOUND,
                 )
             )
         except BaseException as error:  # noqa: BLE001 - recorded and asserted below
             answers.append(error)
 
-    probes = [threading.Thread(target=probe) for _ in range(PARALLEL)]
+    probes = [threading.Thread(target=probe, args=form) for form in forms]
     for thread in probes:
         thread.start()
     page = send(live, "/kk/", timeout=BOUND)  # another visitor, meanwhile

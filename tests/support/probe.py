@@ -10,9 +10,11 @@ by ``timeout``.
 from __future__ import annotations
 
 import http.client
+import re
 import select
 import socket
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 
 @dataclass
@@ -64,3 +66,18 @@ def send(
             {name.lower(): value for name, value in response.getheaders()},
             response.read(),
         )
+
+
+def report_form(url: str, lang: str = "kk", timeout: float = 10.0) -> tuple[dict[str, str], bytes]:
+    """Open the report form as a visitor: its session cookie, and its tokens url-encoded.
+
+    Returns the headers to send (``Cookie``) and ``csrf_token=…&submission=…&``, so
+    that a probe is a genuine submission that passes the CSRF check.
+    """
+    page = send(url, f"/{lang}/report", timeout=timeout)
+    cookie = page.headers["set-cookie"].split(";", 1)[0]
+    tokens = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', page.text).group(1)
+        for name in ("csrf_token", "submission")
+    }
+    return {"Cookie": cookie}, (urlencode(tokens) + "&").encode()
