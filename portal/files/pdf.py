@@ -10,8 +10,11 @@ raw bytes first (more ``<<`` and ``[`` than :data:`PDF_MAX_NODES` is refused
 before parsing), then the number of objects (:data:`PDF_MAX_OBJECTS`), then
 every array and dictionary's length before its items are opened, against one
 budget of :data:`PDF_MAX_NODES` for the whole file; nesting deeper than
-:data:`PDF_MAX_DEPTH` is refused too. What parsing itself costs (qpdf, in C++)
-is bounded by the child's memory and CPU limits. A file over any of these
+:data:`PDF_MAX_DEPTH` is refused too. Objects whose text (as qpdf writes it, in
+C++) names nothing the scrub removes are not walked at all, only their
+containers counted, so an ordinary PDF costs little more than parsing it.
+What parsing itself costs (qpdf, in C++) is bounded by the child's memory and
+CPU limits. A file over any of these
 limits is refused as "too complex"; it is never half cleaned.
 
 Outside links. A link (a URI action) in a complainant's PDF is made inert: the
@@ -34,6 +37,7 @@ import re
 from io import BytesIO
 
 import pikepdf
+import pikepdf.settings
 from pikepdf import ObjectType
 
 from portal.files.limits import PDF_MAX_DEPTH, PDF_MAX_NODES, PDF_MAX_OBJECTS, Refused
@@ -70,6 +74,14 @@ class _Budget:
         self.left -= count
         if self.left < 0:
             raise Refused("complex")
+
+
+def limit_parser() -> None:
+    """Make qpdf null any object nested deeper than :data:`PDF_MAX_DEPTH` while parsing.
+
+    The setting is process-wide, so only the cleaning child calls this.
+    """
+    pikepdf.settings.set_qpdf_limits(parser_max_nesting=PDF_MAX_DEPTH)
 
 
 def clean_pdf(data: bytes) -> bytes:
@@ -147,7 +159,11 @@ def _drop_unsafe_annotations(page: pikepdf.Object, budget: _Budget) -> None:
 
 
 def _scrub_object(obj: object, budget: _Budget) -> None:
-    """Scrub one indirect object, unless its text shows nothing to remove."""
+    """Scrub one indirect object, unless its text shows nothing to remove.
+
+    An object skipped is still charged to ``budget``, for the arrays and
+    dictionaries its text holds (counted in C, not walked).
+    """
     if not isinstance(obj, pikepdf.Object):
         return
     budget.spend(1)
@@ -161,6 +177,8 @@ def _scrub_object(obj: object, budget: _Budget) -> None:
         return
     if _WATCHED_NAME.search(text):
         _scrub(obj, 0, budget)
+    else:
+        budget.spend(text.count(b"<<") + text.count(b"["))
 
 
 def _scrub(obj: pikepdf.Object, depth: int, budget: _Budget) -> None:
