@@ -74,9 +74,14 @@ _slots = threading.BoundedSemaphore(MAX_CONCURRENT_CLEANS)
 
 @dataclass(frozen=True)
 class Cleaned:
-    """The cleaned files of one request, and what the child used to clean them."""
+    """What the child made of one request's files, and what it used to do it.
+
+    ``files`` holds the files cleaned before the first refusal, if any, which
+    is ``refusal``. ``peak_kib`` is the child's peak resident memory.
+    """
 
     files: list[CleanFile]
+    refusal: AttachmentRejected | None
     peak_kib: int
     cpu_seconds: float
 
@@ -95,13 +100,21 @@ def clean_uploads(uploads: Sequence[FileStorage]) -> list[CleanFile]:
     for upload in uploads:
         data = read_upload(upload)
         typed.append((sniff(data), data))
-    return clean_files(typed).files
+    cleaned = clean_files(typed)
+    if cleaned.refusal is not None:
+        raise cleaned.refusal
+    return cleaned.files
 
 
 def clean_files(typed: Sequence[tuple[str, bytes]]) -> Cleaned:
-    """Clean files already sniffed (``(media type, bytes)`` pairs) in one limited child."""
+    """Clean files already sniffed (``(media type, bytes)`` pairs) in one limited child.
+
+    A file the cleaners refuse is reported in :attr:`Cleaned.refusal`; raises
+    :class:`AttachmentRejected` (``complex``) when the child fails or exceeds a
+    limit, and (``busy``) when no slot is free within :data:`CLEAN_QUEUE_SECONDS`.
+    """
     if not typed:
-        return Cleaned([], 0, 0.0)
+        return Cleaned([], None, 0, 0.0)
     if not _slots.acquire(timeout=CLEAN_QUEUE_SECONDS):
         log.warning("Every attachment cleaning slot stayed busy; a request was asked to retry")
         raise AttachmentRejected("busy")
@@ -166,17 +179,21 @@ def _read_results(typed: Sequence[tuple[str, bytes]], output: bytes) -> Cleaned:
         log.error("Attachment cleaning process answered in an unexpected form: %s", error)
         raise AttachmentRejected("complex") from error
     files: list[CleanFile] = []
+    refusal = None
     offset = 0
     for (media_type, _data), result in zip(typed, results, strict=False):
         if "refused" in result:
-            raise AttachmentRejected(_known_kind(result["refused"]), result.get("megapixels"))
+            refusal = AttachmentRejected(_known_kind(result["refused"]), result.get("megapixels"))
+            break
         size = int(result["size"])
         files.append(CleanFile(body[offset : offset + size], media_type, ALLOWED[media_type]))
         offset += size
-    if len(files) != len(typed):
+    if refusal is None and len(files) != len(typed):
         log.error("Attachment cleaning process answered for too few files")
         raise AttachmentRejected("complex")
-    return Cleaned(files, int(report.get("peak_kib", 0)), float(report.get("cpu_seconds", 0)))
+    peak_kib, cpu_seconds = int(report.get("peak_kib", 0)), float(report.get("cpu_seconds", 0))
+    log.debug("Attachments cleaned: %.2f s of CPU, peak %d MiB", cpu_seconds, peak_kib // 1024)
+    return Cleaned(files, refusal, peak_kib, cpu_seconds)
 
 
 def _known_kind(kind: object) -> str:
