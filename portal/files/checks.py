@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
+from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from werkzeug.datastructures import FileStorage
 
 from portal.files.limits import MAX_FILE_BYTES, MAX_FILES, MAX_PIXELS, Refused
@@ -44,7 +44,7 @@ MESSAGES = {
 }
 
 
-def pixels_message(megapixels: int):
+def pixels_message(megapixels: int) -> LazyString:
     """The refusal of an image over ``megapixels`` (lower than the cap for 16-bit images)."""
     return lazy_ngettext(
         "This photo's resolution is too high (over %(num)d megapixel). Send a smaller copy.",

@@ -48,7 +48,6 @@ from portal.files.limits import (
     CLEAN_QUEUE_SECONDS,
     CLEAN_WALL_SECONDS,
     MAX_CONCURRENT_CLEANS,
-    MAX_FILE_BYTES,
 )
 
 log = logging.getLogger(__name__)
@@ -65,9 +64,8 @@ for name, folder in (("portal", sys.argv[1]), ("portal.files", sys.argv[2])):
 """
 #: The child's program: the bare packages, then the worker.
 BOOTSTRAP = PACKAGES_WITHOUT_INIT + "from portal.files.worker import main\nmain()\n"
-#: Cleaned files may come out a little larger than they went in (a re-encoded
-#: photo); anything beyond this is not what the worker writes.
-_MAX_OUTPUT_BYTES = 4 * MAX_FILE_BYTES
+#: More than the child could hold in memory is not what the worker writes.
+_MAX_OUTPUT_BYTES = CLEAN_MEMORY_BYTES
 
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT_CLEANS)
 
