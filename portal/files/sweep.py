@@ -24,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect, select
 
@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 GRACE = timedelta(hours=1)
 #: Names looked up in the database per query (well under every backend's parameter limit).
 _CHUNK = 500
+#: Where the app keeps its start-up sweep.
+_EXTENSION = "portal.files.sweep"
 
 
 @dataclass(frozen=True)
@@ -120,36 +122,52 @@ def _remove(folder: Path, names: list[str]) -> None:
 @with_appcontext
 def sweep_command(grace_minutes: int, dry_run: bool) -> None:
     """Remove attachment files no complaint refers to (left by a crash) and stale temporaries."""
+    # The app this command runs in started its own sweep: let it finish first, and
+    # count what it removed, so that the two never race and the report is whole.
+    at_start = current_app.extensions.get(_EXTENSION)
+    if at_start is not None:
+        at_start.join(timeout=60)
     try:
         swept = sweep_orphans(timedelta(minutes=grace_minutes), dry_run=dry_run)
     except SchemaMissing as error:
         raise click.ClickException(f"{error}: run init-db first") from error
+    orphans, temporary = len(swept.orphans), len(swept.temporary)
+    if at_start is not None and at_start.swept is not None:
+        orphans += len(at_start.swept.orphans)
+        temporary += len(at_start.swept.temporary)
     verb = "Would remove" if dry_run else "Removed"
     click.echo(
-        f"{verb} {len(swept.orphans)} attachment files no complaint refers to "
-        f"and {len(swept.temporary)} unfinished temporary files."
+        f"{verb} {orphans} attachment files no complaint refers to "
+        f"and {temporary} unfinished temporary files."
     )
 
 
-def sweep_at_start(app: Flask) -> threading.Thread:
+class StartUpSweep(threading.Thread):
+    """The sweep run in the background at start-up; ``swept`` is its result once done."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(name="attachments-sweep", daemon=True)
+        self.app = app
+        self.swept: Swept | None = None
+
+    def run(self) -> None:
+        """Sweep with the default grace period; log, never raise."""
+        try:
+            with self.app.app_context():
+                self.swept = sweep_orphans()
+        except SchemaMissing:
+            log.info("Attachment sweep skipped at start-up: the database has no schema yet")
+        except Exception:  # the site must start whatever happens here
+            log.exception("Attachment sweep at start-up failed; run sweep-attachments later")
+
+
+def sweep_at_start(app: Flask) -> StartUpSweep:
     """Sweep in a background thread, so that a slow or missing database never delays start-up.
 
     Any failure is logged and the site runs on. The thread is kept in
-    ``app.extensions["portal.files.sweep"]`` (tests wait for it).
+    ``app.extensions["portal.files.sweep"]`` (the command and tests wait for it).
     """
-    thread = threading.Thread(
-        target=_sweep_quietly, args=(app,), name="attachments-sweep", daemon=True
-    )
-    app.extensions["portal.files.sweep"] = thread
+    thread = StartUpSweep(app)
+    app.extensions[_EXTENSION] = thread
     thread.start()
     return thread
-
-
-def _sweep_quietly(app: Flask) -> None:
-    try:
-        with app.app_context():
-            sweep_orphans()
-    except SchemaMissing:
-        log.info("Attachment sweep skipped at start-up: the database has no schema yet")
-    except Exception:  # the site must start whatever happens here
-        log.exception("Attachment sweep at start-up failed; run sweep-attachments later")
