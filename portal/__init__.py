@@ -41,10 +41,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     hosts.init_app(app)
     caching.init_app(app)
-    from portal import complaints, privacy
+    from portal import complaints, files, privacy
 
     privacy.init_app(app)
     complaints.init_app(app)
+    files.init_app(app)
     app.register_blueprint(site_bp)
     app.register_blueprint(public_bp)
     from portal.api import bp as api_bp

@@ -176,7 +176,7 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        # Five attachments of up to 10 MiB each plus the form itself (complaints/attachments.py).
+        # Five attachments of up to 10 MiB each plus the form itself (portal/files/limits.py).
         "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,
         # Bodies that are not multipart, each text part of a multipart body, and fields per
         # form: far below the upload cap, so text costs little before it is refused
