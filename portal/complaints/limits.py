@@ -27,6 +27,9 @@ LIMITS: dict[str, RateLimitItem] = {
     "report": parse("10 per hour"),  # complaint submissions (POST only)
     "follow-up": parse("10 per 15 minutes"),  # receipt-code attempts
     "reply": parse("20 per hour"),  # answers and files sent on follow-up
+    # Every submission whose files are cleaned, accepted or not: cleaning costs up to 20 s
+    # of CPU in a child process, so refused files must not be free to send again and again.
+    "files": parse("20 per hour"),
 }
 
 _EXTENSION = "portal.limiter"

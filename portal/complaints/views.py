@@ -57,7 +57,8 @@ def _lang() -> str:
 
 
 def _sent_files(field) -> bool:
-    return any(upload.filename for upload in field.data or [])
+    """True when the field carries a file (with a name or not): cleaning it has a cost."""
+    return any(not files.is_empty(upload) for upload in field.data or [])
 
 
 @bp.context_processor
@@ -167,6 +168,8 @@ def create():
         limits.check("report")
         if not form.validate_on_submit():
             return _show_form(form, 422, files_dropped=sent_files)
+        if sent_files:
+            limits.hit("files")
         cleaned = services.check_files(form.attachments.data or [])
         limits.hit("report")
     except TooManyRequests as refusal:
@@ -278,6 +281,8 @@ def reply():
         limits.check("reply")
         if not form.validate_on_submit():
             return _show_complaint(complaint, form, 422, sent_files)
+        if sent_files:
+            limits.hit("files")
         cleaned = services.check_files(form.attachments.data or [])
         limits.hit("reply")
     except TooManyRequests as refusal:

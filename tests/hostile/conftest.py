@@ -1,3 +1,3 @@
-"""Fixtures shared with the citizen's journey: a facility to report about."""
+"""Fixtures shared with the citizen's journey: a facility to report about, an app to configure."""
 
-from tests.test_complaints import place  # noqa: F401  (a fixture, used by name)
+from tests.test_complaints import place, regions_free_place  # noqa: F401  (fixtures, used by name)
