@@ -354,10 +354,15 @@ def test_no_child_is_left_behind(monkeypatch):
     real = sandbox.child_command
     monkeypatch.setattr(sandbox, "child_command", lambda: real("import time\ntime.sleep(60)\n"))
     monkeypatch.setattr(sandbox, "CLEAN_WALL_SECONDS", 0.5)
+
+    def children() -> set[str]:  # other tests' children (the browser's driver) may live on
+        return {pid for pid in os.listdir("/proc") if _parent_of(pid) == os.getpid()}
+
+    before = children()
     for data in (small_jpeg(), hostile_files.png_header_only(100, 100)):
         with pytest.raises(AttachmentRejected):
             clean_upload(upload(data))
-    assert [pid for pid in os.listdir("/proc") if _parent_of(pid) == os.getpid()] == []
+    assert children() == before
 
 
 def _parent_of(pid: str) -> int | None:
