@@ -590,7 +590,7 @@ def _band(key: str, low: float, fill: str, label: object) -> Band:
 
 #: ColorBrewer YlGnBu, 5 classes: sequential, colour-blind safe, light = low
 #: coverage, dark = full. Keys, bounds and labels are those of
-#: ``portal.public.coverage.BANDS`` and the facility filter, so the map and the
+#: ``portal.stats.coverage.BANDS`` and the facility filter, so the map and the
 #: filter speak alike.
 BANDS: tuple[Band, ...] = (
     _band("lt50", 0.0, "#ffffcc", _l("Under 50 %")),

@@ -237,7 +237,7 @@ def test_tile_map_layout_places_tiles_without_overlap_in_reading_order():
 )  # fmt: skip
 def test_bands_follow_the_site_wide_thresholds(share, key):
     assert band_of(share).key == key
-    coverage = pytest.importorskip("portal.public.coverage")
+    coverage = pytest.importorskip("portal.stats.coverage")
     if hasattr(coverage, "band"):
         assert (coverage.band(share) or "none") == key
 

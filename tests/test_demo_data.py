@@ -37,7 +37,7 @@ from portal.models import (
     ZoneCoverage,
     ZoneType,
 )
-from portal.public.services import DEMO_FACT
+from portal.stats.dataset import DEMO_FACT
 
 SIZES = {"facilities": 40, "complaints": 300}
 KAZAKH_LETTERS = set("әғқңөұүһі")

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import date
 
 from portal.models import FacilityType, Source, ZoneType
-from portal.public.coverage import coverage_data
+from portal.stats.coverage import coverage_data
 from tests import factories
 
 

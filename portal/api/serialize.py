@@ -13,15 +13,15 @@ from portal.hosts import external_url
 from portal.models import FacilityType
 from portal.opendata.datasets import share
 from portal.opendata.files import LICENCE
-from portal.public.coverage import (
+from portal.stats.coverage import (
     CoverageData,
     FacilityInfo,
     Figures,
     RegionInfo,
     Snapshot,
 )
-from portal.public.facility import ZoneRow
-from portal.public.services import is_demo_dataset
+from portal.stats.dataset import is_demo_dataset
+from portal.stats.facility import ZoneRow
 from portal.text import to_kk_latin
 
 LANGS = ("kk", "ru", "en")

@@ -1,6 +1,6 @@
 """Routes of the JSON API v1: national, regions, facilities, complaint statistics, OpenAPI.
 
-Coverage answers come from :func:`portal.public.coverage.coverage_data` (held
+Coverage answers come from :func:`portal.stats.coverage.coverage_data` (held
 in memory per data version); complaint answers only from the complaint
 statistics module, through the same cached table as the open-data files, so
 a count hidden there is hidden here too.
@@ -22,8 +22,8 @@ from portal.db import session
 from portal.hosts import external_url
 from portal.models import FacilityAlias, FacilityType, Source
 from portal.opendata.files import table
-from portal.public.coverage import coverage_data
-from portal.public.facility import facility_details
+from portal.stats.coverage import coverage_data
+from portal.stats.facility import facility_details
 
 #: Page sizes: facilities, and rows of complaint statistics.
 FACILITIES_PER_PAGE = (50, 200)

@@ -28,8 +28,8 @@ from portal.models import (
     Region,
     ZoneCoverage,
 )
-from portal.public.services import DEMO_FACT
 from portal.reference import ensure_regions
+from portal.stats.dataset import DEMO_FACT
 
 
 class DemoDataExists(RuntimeError):

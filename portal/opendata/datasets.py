@@ -37,7 +37,7 @@ from portal.opendata.columns import (
     FACILITIES,
     DatasetInfo,
 )
-from portal.public.coverage import CoverageData, Figures, coverage_data
+from portal.stats.coverage import CoverageData, Figures, coverage_data
 from portal.text import to_kk_latin
 
 Row = list[Any]

@@ -27,8 +27,8 @@ from portal.labels import label
 from portal.models import CoverageSnapshot
 from portal.opendata import bp
 from portal.opendata.views import open_to_all
-from portal.public.coverage import coverage_data
-from portal.public.services import is_demo_dataset
+from portal.stats.coverage import coverage_data
+from portal.stats.dataset import is_demo_dataset
 
 ATOM = "http://www.w3.org/2005/Atom"
 #: How many updates the feed carries.

@@ -33,7 +33,7 @@ from portal.caching import data_version
 from portal.i18n import LANGUAGES
 from portal.opendata.columns import DATASETS, TYPES, Column
 from portal.opendata.datasets import Table, build
-from portal.public.services import is_demo_dataset
+from portal.stats.dataset import is_demo_dataset
 
 #: The licence of the published data.
 LICENCE = {

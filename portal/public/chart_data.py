@@ -11,7 +11,7 @@ from portal import charts
 from portal.i18n import current_language, quarter_label
 from portal.labels import label
 from portal.models import Source
-from portal.public.coverage import CoverageData, Figures, Snapshot
+from portal.stats.coverage import CoverageData, Figures, Snapshot
 
 
 def quarter_of(day: date) -> str:

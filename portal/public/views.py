@@ -20,10 +20,10 @@ from portal.i18n import (
 )
 from portal.models import Category, IndexTask, Source
 from portal.public import bp, chart_data, site
-from portal.public.coverage import band, coverage_data
 from portal.public.forms import PER_PAGE, FacilityFilterForm
 from portal.search import index_status
 from portal.stats.complaints import cached_complaint_statistics
+from portal.stats.coverage import band, coverage_data
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -238,7 +238,7 @@ def facilities():
 @cacheable()
 def facility(slug: str):
     """One facility: coverage per zone type now and over time, sources, and the ledger."""
-    from portal.public.facility import facility_details
+    from portal.stats.facility import facility_details
 
     data = coverage_data()
     info = data.facilities_by_slug.get(slug)
