@@ -18,7 +18,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """
     from portal import caching, cli, config, db, errors, i18n, instance, request_limits, security
     from portal.public import bp as public_bp
-    from portal.public import site as site_bp
+    from portal.site import bp as site_bp
     from portal.stats.dataset import is_demo_dataset
 
     instance.restrict_new_files()  # before anything is written, secrets included

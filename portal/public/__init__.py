@@ -3,6 +3,5 @@
 from flask import Blueprint
 
 bp = Blueprint("public", __name__, url_prefix="/<lang:lang_code>")
-site = Blueprint("site", __name__)
 
 from portal.public import views  # noqa: E402,F401  (registers the routes)

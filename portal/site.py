@@ -1,0 +1,95 @@
+"""Site-wide routes that belong to no feature: ``/``, ``/language/<code>``, ``/healthz``.
+
+Also the ``language_links`` context processor that every page's language
+switcher and ``hreflang`` links read. Blueprint ``site``; the endpoints are
+``site.root``, ``site.switch_language`` and ``site.healthz``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, g, jsonify, redirect, request, url_for
+from sqlalchemy import func, select, text
+
+from portal.db import session
+from portal.i18n import (
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    path_in_language,
+    preferred_language,
+    safe_local_path,
+)
+from portal.models import IndexTask
+from portal.search import index_status
+
+bp = Blueprint("site", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.get("/")
+def root():
+    """Send the visitor to their language: earlier choice, then browser, then Kazakh."""
+    response = redirect(url_for("public.national", lang_code=preferred_language()), code=302)
+    response.vary.update(["Accept-Language", "Cookie"])
+    return response
+
+
+@bp.get("/language/<lang:code>")
+def switch_language(code: str):
+    """Remember an explicit language choice and show the same page in that language."""
+    target = safe_local_path(request.args.get("next")) or "/"
+    response = redirect(path_in_language(target, code), code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=ONE_YEAR,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    """Database and search-index status for monitoring, as JSON (503 if the database is down).
+
+    "degraded" when the index cannot be opened, or when more index work waits in
+    the outbox than ``INDEX_BACKLOG_ALERT`` (the catch-up has stopped keeping up).
+    """
+    try:
+        session.execute(text("SELECT 1"))
+        pending = session.scalar(select(func.count(IndexTask.id))) or 0
+        database = {"ok": True}
+    except Exception as error:  # noqa: BLE001 - report, never raise, from the health check
+        session.rollback()
+        database, pending = {"ok": False, "error": type(error).__name__}, None
+    search = index_status(current_app.config["INDEX_DIR"])
+    search["pending"] = pending
+    backlog_ok = pending is not None and pending <= current_app.config["INDEX_BACKLOG_ALERT"]
+    status = "ok" if database["ok"] and search["ok"] and backlog_ok else "degraded"
+    body = {"status": status, "database": database, "index": search}
+    return jsonify(body), 200 if database["ok"] else 503
+
+
+@bp.app_context_processor
+def language_links():
+    """URLs of the current page in every language, for the switcher and hreflang links."""
+    if request.url_rule is not None and "lang_code" in request.url_rule.arguments:
+        here = request.full_path if request.query_string else request.path
+    else:
+        here = f"/{g.get('lang') or preferred_language()}/"
+    return {
+        "language_links": {
+            code: {
+                "switch": url_for("site.switch_language", code=code, next=here),
+                "direct": path_in_language(here, code),
+            }
+            for code in LANGUAGES
+        }
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Register the site-wide routes and the language links of every page."""
+    app.register_blueprint(bp)
