@@ -16,7 +16,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ``overrides`` replaces configuration values after they are read from the
     environment; tests use it to point at their own database and folders.
     """
-    from portal import caching, cli, config, db, errors, i18n, instance, request_limits, security
+    from portal import caching, cli, config, db, errors, i18n, instance, security
     from portal.public import bp as public_bp
     from portal.site import bp as site_bp
     from portal.stats.dataset import is_demo_dataset
@@ -32,14 +32,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(settings)
     instance.init_app(app)
-    request_limits.init_app(app)
 
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    from portal import hosts  # before anything wraps app.wsgi_app (ProxyFix in complaints)
-
-    hosts.init_app(app)
     caching.init_app(app)
     from portal import complaints, files, privacy
 

@@ -81,7 +81,7 @@ def _is_ipv6(host: str) -> bool:
 
 
 def host_list(value: str) -> list[str]:
-    """The names in a comma-separated list, stripped and lower-cased (checked in portal/hosts)."""
+    """The names in a comma-separated list, stripped and lower-cased (checked in portal/security/hosts.py)."""
     return [item.strip().lower() for item in value.split(",") if item.strip()]
 
 
@@ -163,7 +163,7 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PROXY_COUNT": int(environ.get("PORTAL_PROXY_COUNT") or 0),
         # The public origin: every absolute link is built on it, never on the request's Host.
         "BASE_URL": origin,
-        # Host names a request may carry; any other gets 400 (portal/hosts.py).
+        # Host names a request may carry; any other gets 400 (portal/security/hosts.py).
         "ALLOWED_HOSTS": allowed,
         # The site's own domain, for feed entry ids that never change (tag: URIs).
         "FEED_TAG_AUTHORITY": tag_authority(
@@ -180,7 +180,7 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,
         # Bodies that are not multipart, each text part of a multipart body, and fields per
         # form: far below the upload cap, so text costs little before it is refused
-        # (portal/request_limits.py). A 10,000-character narrative is about 60 KB
+        # (portal/security/bodies.py). A 10,000-character narrative is about 60 KB
         # percent-encoded, 40 KB as a part.
         "MAX_TEXT_BODY_LENGTH": 256 * 1024,
         "MAX_FORM_MEMORY_SIZE": 128 * 1024,

@@ -61,7 +61,7 @@ def render_error(error: HTTPException):
     """Answer ``error`` as JSON or as a translated page, with its status code."""
     code = error.code or 500
     title, explanation = MESSAGES.get(code, (error.name, error.description))
-    # An exception may bring its own wording (portal.hosts.UnknownHost, too many fields…).
+    # An exception may bring its own wording (portal.security.hosts.UnknownHost, too many fields…).
     title = getattr(error, "title", None) or title
     explanation = getattr(error, "explanation", None) or explanation
     if _wants_json():

@@ -13,7 +13,7 @@ every form that inherits from it, from the limits the form already declares:
 * any other text value (a choice, a date, a token, a code) is cut to
   :data:`OTHER_FIELD_MAX` characters, and that field's own check refuses it.
 
-The whole body was bounded earlier still (``portal/request_limits.py``).
+The whole body was bounded earlier still (``portal/security/bodies.py``).
 """
 
 from __future__ import annotations

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from portal.complaints.crypto import contact_keys, decrypt_contact, encrypt_contact, rotate_contacts
+from portal.complaints.crypto import decrypt_contact, encrypt_contact, rotate_contacts
 from portal.models import Complaint
 from portal.privacy import ClientPrivacyFilter
+from portal.security.keys import contact_keys
 from tests import factories
 from tests.support.browser import LiveServer
 from tests.test_complaints import open_form, receipt_code, submit

@@ -419,7 +419,7 @@ def test_only_filed_reports_count_and_the_eleventh_keeps_its_text(app_factory, r
 
 
 def test_the_rate_limit_key_is_not_the_address(app):
-    from portal.complaints.limits import client_key
+    from portal.security.limits import client_key
 
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.5"}):
         key = client_key()

@@ -15,9 +15,9 @@ import pytest
 from flask import url_for
 
 from portal import config
-from portal.hosts import HostCheck, allowed_hosts, normalise_host
 from portal.opendata.columns import DATASETS
-from portal.security import SECURITY_HEADERS
+from portal.security.headers import SECURITY_HEADERS
+from portal.security.hosts import HostCheck, allowed_hosts, normalise_host
 from tests.test_opendata import build_world
 
 BASE = "https://ashyq.example.kz"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.security import SECURITY_HEADERS
+from portal.security.headers import SECURITY_HEADERS
 
 PATHS = [
     "/",

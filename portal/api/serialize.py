@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from portal.caching import data_version
-from portal.hosts import external_url
 from portal.models import FacilityType
 from portal.opendata.datasets import share
 from portal.opendata.files import LICENCE
+from portal.security.hosts import external_url
 from portal.stats.coverage import (
     CoverageData,
     FacilityInfo,

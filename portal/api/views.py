@@ -19,9 +19,9 @@ from portal.api import ApiError, bp
 from portal.api import serialize as out
 from portal.caching import cacheable
 from portal.db import session
-from portal.hosts import external_url
 from portal.models import FacilityAlias, FacilityType, Source
 from portal.opendata.files import table
+from portal.security.hosts import external_url
 from portal.stats.coverage import coverage_data
 from portal.stats.facility import facility_details
 

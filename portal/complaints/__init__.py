@@ -22,11 +22,9 @@ from portal.complaints import views  # noqa: E402,F401  (registers the routes)
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages, the rate limiter and ``rotate-contact-key``."""
-    from portal.complaints import limits
+    """Register the pages and ``rotate-contact-key``."""
     from portal.complaints.crypto import rotate_contact_key_command
 
-    limits.init_app(app)
     app.register_blueprint(bp)
     app.cli.add_command(rotate_contact_key_command)
     app.jinja_env.filters["short_datetime"] = lambda value: format_datetime(value, "short")

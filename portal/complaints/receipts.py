@@ -22,7 +22,7 @@ from functools import cache
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from portal.complaints.crypto import receipt_keys
+from portal.security.keys import receipt_keys
 
 CODE_DIGITS = 16
 _TOKEN = re.compile(r"[0-9a-f]{32}")

@@ -25,7 +25,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
 from portal import files
-from portal.complaints import bp, follow_sessions, limits, receipts, services
+from portal.complaints import bp, follow_sessions, receipts, services
 from portal.complaints.forms import (
     NARRATIVE_MAX,
     NARRATIVE_MIN,
@@ -37,9 +37,10 @@ from portal.complaints.forms import (
 )
 from portal.complaints.services import AttachmentError
 from portal.errors import render_error
-from portal.hosts import external_url
 from portal.labels import label
 from portal.models import Category
+from portal.security import limits
+from portal.security.hosts import external_url
 
 _EXPIRED = _l("The form had expired. Check your answers and send it again.")
 

@@ -21,12 +21,12 @@ from sqlalchemy import select
 
 from portal.caching import cacheable, data_version
 from portal.db import session
-from portal.hosts import external_url
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, long_date, number, percent
 from portal.labels import label
 from portal.models import CoverageSnapshot
 from portal.opendata import bp
 from portal.opendata.views import open_to_all
+from portal.security.hosts import external_url
 from portal.stats.coverage import coverage_data
 from portal.stats.dataset import is_demo_dataset
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import pytest
 
-from portal.security import SECURITY_HEADERS
+from portal.security.headers import SECURITY_HEADERS
 from tests.test_hosts import _urls
 from tests.test_opendata import build_world
 

@@ -6,7 +6,7 @@ import io
 
 from limits import parse
 
-from portal.complaints import limits
+from portal.security import limits
 from tests.test_complaints import receipt_code, submit
 
 

@@ -27,8 +27,8 @@ instead would have to duplicate the translated pages and headers outside Flask;
 Flask's ``TRUSTED_HOSTS`` check runs after the host has already broken routing.
 
 The middleware wraps ``app.wsgi_app`` when :func:`init_app` runs, before
-``ProxyFix`` is added (portal/complaints/limits.py), so it sees the host after
-any proxy rewriting; nginx passes the visitor's ``Host $host``.
+``ProxyFix`` is added (:func:`portal.security.trust_proxies`), so it sees the host
+after any proxy rewriting; nginx passes the visitor's ``Host $host``.
 """
 
 from __future__ import annotations

@@ -18,9 +18,8 @@ from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse
 from werkzeug.exceptions import TooManyRequests
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.complaints.crypto import rate_limit_key
+from portal.security.keys import rate_limit_key
 
 #: How often one client may do each thing.
 LIMITS: dict[str, RateLimitItem] = {
@@ -77,10 +76,7 @@ def hit(name: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Give ``app`` its own limiter, and trust ``PROXY_COUNT`` reverse proxies for the address."""
-    proxies = int(app.config.get("PROXY_COUNT") or 0)
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    """Give ``app`` its own limiter (the client address comes through ``trust_proxies``)."""
     limiter = Limiter(
         key_func=client_key,
         storage_uri=app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
