@@ -8,8 +8,8 @@ through ``make migration``), it builds the app to find the database URL.
 from alembic import context
 
 import portal.models  # noqa: F401  (registers every table on the metadata)
-from portal.db import Base
 from portal.models._columns import UTCDateTime
+from portal.models.base import Base
 
 target_metadata = Base.metadata
 

@@ -81,7 +81,7 @@ def _is_ipv6(host: str) -> bool:
 
 
 def host_list(value: str) -> list[str]:
-    """The names in a comma-separated list, stripped and lower-cased (checked in portal/security/hosts.py)."""
+    """The names in a comma-separated list, stripped and lower-cased (checked in security.hosts)."""
     return [item.strip().lower() for item in value.split(",") if item.strip()]
 
 

@@ -3,7 +3,8 @@
 Shaped like a Flask extension (``init_app``). Views and services import
 :data:`session`, a proxy to the current application context's session, and
 commit once at their boundary; models never commit. The schema is owned by
-Alembic (``migrations/``): ``flask --app wsgi init-db`` creates or upgrades it.
+Alembic (``migrations/``): ``flask --app wsgi init-db`` (:mod:`portal.cli`)
+creates or upgrades it. The models' base class is in :mod:`portal.models.base`.
 """
 
 from __future__ import annotations
@@ -11,32 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
-from flask.cli import with_appcontext
-from sqlalchemy import MetaData, create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.local import LocalProxy
 
 from portal.config import PROJECT_ROOT
-
-# Stable constraint names, so that migrations can refer to them on every backend.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    """Base class of every model."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -107,21 +91,8 @@ def schema_exists(bind: Engine) -> bool:
     return inspect(bind).has_table("facilities")
 
 
-@click.command("init-db")
-@with_appcontext
-def init_db_command() -> None:
-    """Create the database schema, or upgrade it to the newest version."""
-    from portal.reference import ensure_regions
-
-    upgrade_schema(engine())
-    added = ensure_regions(session)
-    session.commit()
-    click.echo(f"The database schema is up to date; {added} regions added.")
-
-
 def init_app(app: Flask) -> None:
-    """Attach the engine and session factory to ``app`` and register ``init-db``."""
+    """Attach the engine and session factory to ``app``, and close each context's session."""
     bind = make_engine(app.config["DATABASE_URL"])
     app.extensions["portal.db"] = _Database(bind, sessionmaker(bind=bind, expire_on_commit=False))
     app.teardown_appcontext(_close_session)
-    app.cli.add_command(init_db_command)

@@ -34,7 +34,8 @@ for _name in ("PORTAL_BASE_URL", "PORTAL_ALLOWED_HOSTS", "PORTAL_FEED_TAG_AUTHOR
 
 import portal.models  # noqa: E402,F401
 from portal import create_app  # noqa: E402
-from portal.db import Base, make_engine, upgrade_schema  # noqa: E402
+from portal.db import make_engine, upgrade_schema  # noqa: E402
+from portal.models.base import Base  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402
 
 BACKENDS = ("sqlite", "postgresql")

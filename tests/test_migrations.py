@@ -7,7 +7,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import portal.models  # noqa: F401
-from portal.db import Base, alembic_config, engine
+from portal.db import alembic_config, engine
+from portal.models.base import Base
 
 
 def test_migrated_schema_matches_the_models(app):

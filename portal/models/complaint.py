@@ -22,8 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
 from portal.models._columns import Timestamp, enum_column, utcnow
+from portal.models.base import Base
 
 if TYPE_CHECKING:
     from portal.models.geo import Facility, Region

@@ -20,8 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
 from portal.models._columns import Timestamp, enum_column, utcnow
+from portal.models.base import Base
 from portal.models.geo import Facility
 
 

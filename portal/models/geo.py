@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
 from portal.models._columns import enum_column
+from portal.models.base import Base
 
 if TYPE_CHECKING:
     from portal.models.coverage import CoverageSnapshot

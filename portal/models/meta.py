@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base
 from portal.models._columns import Timestamp, enum_column, utcnow
+from portal.models.base import Base
 
 
 class IndexAction(enum.StrEnum):

@@ -11,8 +11,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base
 from portal.models._columns import Timestamp, utcnow
+from portal.models.base import Base
 
 
 class FollowUpSession(Base):

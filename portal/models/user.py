@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, LargeBinary, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
 from portal.models._columns import Timestamp, enum_column, utcnow
+from portal.models.base import Base
 from portal.models.geo import Region
 
 
