@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.api.blueprint import FACILITIES_PER_PAGE, STATISTICS_PER_PAGE
 from portal.models import Category, FacilityType, Source, ZoneType
 from portal.stats.complaints import LEVELS
 
@@ -293,8 +294,6 @@ def _get(summary: str, schema: str, parameters: list[Schema], not_found: bool = 
 
 def document(server: str = "/api/v1") -> Schema:
     """The OpenAPI document, with ``server`` (the API's base address) as its server."""
-    from portal.api.views import FACILITIES_PER_PAGE, STATISTICS_PER_PAGE
-
     error = {"application/json": {"schema": _ref("Error")}}
     return {
         "openapi": "3.1.0",

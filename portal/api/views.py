@@ -15,19 +15,18 @@ from typing import Any
 from flask import jsonify, request, url_for
 from sqlalchemy import select
 
-from portal.api import ApiError, bp
 from portal.api import serialize as out
+from portal.api.blueprint import FACILITIES_PER_PAGE, STATISTICS_PER_PAGE, ApiError, bp
+from portal.api.openapi import document
 from portal.caching import cacheable
 from portal.db import session
 from portal.models import FacilityAlias, FacilityType, Source
 from portal.opendata.files import table
 from portal.security.hosts import external_url
+from portal.stats.complaints import CATEGORIES, LEVELS
 from portal.stats.coverage import coverage_data
 from portal.stats.facility import facility_details
 
-#: Page sizes: facilities, and rows of complaint statistics.
-FACILITIES_PER_PAGE = (50, 200)
-STATISTICS_PER_PAGE = (200, 1000)
 #: Longest number a parameter may have (10**9 is the largest page anyone needs).
 MAX_DIGITS = 9
 _PERIOD = re.compile(r"^(?:all|\d{4}|\d{4}-Q[1-4])$")
@@ -206,8 +205,6 @@ def facility(slug: str):
 @cacheable()
 def complaint_statistics():
     """Complaints received by place, period and category; hidden counts are null."""
-    from portal.stats.complaints import CATEGORIES, LEVELS
-
     args = _args("level", "region", "facility", "period", "category", "page", "per_page")
     data = coverage_data()
     level = _choice(args, "level", LEVELS)
@@ -256,7 +253,5 @@ def complaint_statistics():
 @cacheable()
 def openapi():
     """The OpenAPI 3.1 description of this API."""
-    from portal.api.openapi import document
-
     # Relative (allowed by OpenAPI 3.1): the document never names a host.
     return jsonify(document(url_for("api.national").rsplit("/", 1)[0]))
