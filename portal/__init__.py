@@ -16,7 +16,17 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ``overrides`` replaces configuration values after they are read from the
     environment; tests use it to point at their own database and folders.
     """
-    from portal import caching, cli, config, db, errors, i18n, instance, security
+    from portal import (
+        caching,
+        cli,
+        config,
+        db,
+        errors,
+        i18n,
+        instance,
+        search,
+        security,
+    )
     from portal.public import bp as public_bp
     from portal.site import bp as site_bp
     from portal.stats.dataset import is_demo_dataset
@@ -34,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     instance.init_app(app)
 
     db.init_app(app)
+    search.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     caching.init_app(app)

@@ -9,7 +9,6 @@ from flask.cli import with_appcontext
 from portal.db import engine, session, upgrade_schema
 from portal.demo import demo_data_command
 from portal.reference import ensure_regions
-from portal.search.cli import search_command
 
 
 @click.command("init-db")
@@ -26,4 +25,3 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(init_db_command)
     app.cli.add_command(demo_data_command)
-    app.cli.add_command(search_command)

@@ -56,6 +56,11 @@ def engine() -> Engine:
     return current_app.extensions["portal.db"].engine
 
 
+def session_factory(app: Flask) -> sessionmaker[Session]:
+    """``app``'s session factory: listeners registered on it see every session it opens."""
+    return app.extensions["portal.db"].sessions
+
+
 def get_session() -> Session:
     """Return the session of the current application context, opening it once."""
     if "db_session" not in g:

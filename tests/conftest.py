@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 # The app reads PORTAL_* variables at creation; keep tests away from ./instance.
 _SCRATCH = Path(tempfile.mkdtemp(prefix="portal-tests-"))
@@ -36,6 +37,7 @@ import portal.models  # noqa: E402,F401
 from portal import create_app  # noqa: E402
 from portal.db import make_engine, upgrade_schema  # noqa: E402
 from portal.models.base import Base  # noqa: E402
+from tests import factories  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402
 
 BACKENDS = ("sqlite", "postgresql")
@@ -54,6 +56,18 @@ def require(available: bool, reason: str) -> None:
 
 def pytest_sessionfinish(session, exitstatus) -> None:
     shutil.rmtree(_SCRATCH, ignore_errors=True)
+
+
+class ServerLikeClient(FlaskClient):
+    """Flask's test client, closing each response as a WSGI server does once it is sent.
+
+    Work the portal does after the response (the search-index catch-up, registered
+    with ``call_on_close``) then happens before the test reads the index, as it would
+    after a real server has sent the page.
+    """
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
 
 
 # --- databases ---------------------------------------------------------------------------
@@ -134,6 +148,7 @@ def app_factory(backend, new_database_url, tmp_path) -> Iterator[Callable[..., F
         }
         settings.update(overrides)
         application = create_app(settings)
+        application.test_client_class = ServerLikeClient
         apps.append(application)
         return application
 
@@ -175,3 +190,36 @@ def regions(db):
     ensure_regions(db)
     db.commit()
     return db
+
+
+# --- a place to report about ---------------------------------------------------------------
+
+
+@pytest.fixture
+def place(regions) -> dict:
+    """A facility in the first region, and a region where it is not."""
+    db = regions
+    region = factories.region(db)
+    facility = factories.facility(db, region=region)
+    other_region = factories.region(db, slug="elsewhere", name_kk="Басқа", name_ru="Другой")
+    db.commit()
+    return {"facility_id": facility.id, "region_id": region.id, "other_region_id": other_region.id}
+
+
+@pytest.fixture
+def regions_free_place():
+    """Build an app with overrides and a facility in it (for tests needing special config)."""
+
+    def make(app_factory, **overrides):
+        app = app_factory(**overrides)
+        from portal.db import session
+        from portal.reference import ensure_regions
+
+        with app.app_context():
+            ensure_regions(session)
+            facility = factories.facility(session, region=factories.region(session))
+            session.commit()
+            place = {"facility_id": facility.id, "region_id": facility.region_id}
+        return app, place
+
+    return make

@@ -23,7 +23,6 @@ from portal.models import (
     Relation,
     Status,
 )
-from tests import factories
 from tests.conftest import require
 
 BLNS = Path(__file__).resolve().parents[2] / "shared" / "qa-data" / "blns.txt"
@@ -97,17 +96,6 @@ def count(db, model) -> int:
     return db.scalar(select(func.count()).select_from(model))
 
 
-@pytest.fixture
-def place(regions) -> dict:
-    """A facility in the first region, and a region where it is not."""
-    db = regions
-    region = factories.region(db)
-    facility = factories.facility(db, region=region)
-    other_region = factories.region(db, slug="elsewhere", name_kk="Басқа", name_ru="Другой")
-    db.commit()
-    return {"facility_id": facility.id, "region_id": region.id, "other_region_id": other_region.id}
-
-
 # --- filing ----------------------------------------------------------------------------------
 
 
@@ -179,25 +167,6 @@ def test_a_broken_index_never_blocks_a_complaint(app_factory, regions_free_place
     with app.app_context():
         assert count(session, Complaint) == 1
         assert count(session, IndexTask) == 1  # still queued for a later catch-up
-
-
-@pytest.fixture
-def regions_free_place():
-    """Build an app with overrides and a facility in it (for tests needing special config)."""
-
-    def make(app_factory, **overrides):
-        app = app_factory(**overrides)
-        from portal.db import session
-        from portal.reference import ensure_regions
-
-        with app.app_context():
-            ensure_regions(session)
-            facility = factories.facility(session, region=factories.region(session))
-            session.commit()
-            place = {"facility_id": facility.id, "region_id": facility.region_id}
-        return app, place
-
-    return make
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -315,14 +284,17 @@ def test_too_many_files_are_refused(client, db, place):
 
 
 def test_stored_files_are_removed_when_the_transaction_fails(client, db, app, place, monkeypatch):
-    import portal.search
+    from sqlalchemy.orm import Session
+
+    tokens = open_form(client)
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(portal.search, "enqueue", broken)
+    monkeypatch.setattr(Session, "commit", broken)  # the unit of work's one commit fails
     with pytest.raises(RuntimeError):
-        submit(client, place, files=[(jpeg(), "a.jpg"), (jpeg("blue"), "b.jpg")])
+        submit(client, place, tokens=tokens, files=[(jpeg(), "a.jpg"), (jpeg("blue"), "b.jpg")])
+    monkeypatch.undo()
     folder = Path(app.instance_path) / "attachments"
     assert [path for path in folder.iterdir() if not path.name.startswith(".")] == []
     assert count(db, Complaint) == 0

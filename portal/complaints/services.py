@@ -1,27 +1,26 @@
 """Filing complaints and following them up: the one transaction behind each citizen action.
 
-Views call these functions; each commits once. A complaint is committed with
-its categories, first status step, attachment rows and search-index task before
-the receipt is shown; the index is then brought up to date on a best-effort
-basis, so a broken index never loses or blocks a complaint.
+Views call these functions; each is one unit of work (:mod:`portal.unit_of_work`):
+a complaint is committed with its categories, first status step and attachment
+rows before the receipt is shown, its search-index work queues itself in the same
+commit, and the index catches up after the response, so a broken index never
+loses, blocks or slows a complaint.
 """
 
 from __future__ import annotations
 
 import base64
-import logging
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from portal import files
+from portal import clock, files
 from portal.complaints import receipts
 from portal.complaints.crypto import encrypt_contact
 from portal.complaints.forms import OTHER_PLACE, ComplaintForm
@@ -40,21 +39,20 @@ from portal.models import (
     Status,
     StatusChange,
 )
-
-log = logging.getLogger(__name__)
+from portal.unit_of_work import unit_of_work
 
 #: A resubmitted form shows its receipt again only this long after the first submission.
 RESUBMIT_WINDOW = timedelta(minutes=15)
 
 
 def now() -> datetime:
-    """The current time in UTC (tests replace this to move the clock)."""
-    return datetime.now(UTC)
+    """The current time in UTC, from :func:`portal.clock.now` (tests replace either)."""
+    return clock.now()
 
 
 def today() -> date:
-    """Today's date in Kazakhstan, where incidents happen (UTC+5)."""
-    return (now() + timedelta(hours=5)).date()
+    """Today's date in Kazakhstan, where incidents happen (:func:`portal.clock.today`)."""
+    return clock.kazakhstan_date(now())
 
 
 def regions_and_facilities() -> tuple[list[Region], dict[int, list[Facility]]]:
@@ -113,25 +111,6 @@ def check_files(uploads: Iterable[FileStorage]) -> list:
         return files.clean_uploads(chosen)
     except files.AttachmentRejected as error:
         raise AttachmentError(error.message) from error
-
-
-def _store_all(cleaned: list) -> list:
-    stored = []
-    try:
-        for item in cleaned:
-            stored.append(files.store(item))
-    except Exception:
-        _remove_all(stored)
-        raise
-    return stored
-
-
-def _remove_all(stored: list) -> None:
-    for item in stored:
-        try:
-            files.remove(item.storage_name)
-        except Exception:  # cleaning up must not hide the first error
-            log.exception("Could not remove a stored attachment after a failed transaction")
 
 
 def _attachment_rows(stored: list, message: Message | None = None) -> list[Attachment]:
@@ -207,30 +186,18 @@ def file_complaint(form: ComplaintForm, lang: str, cleaned_files: list) -> Filed
     same form was sent twice at once, the second transaction hits the unique
     receipt look-up and the complaint of the first is returned instead.
     """
-    from portal.search import catch_up_quietly, enqueue
-
     token = form.submission.data
     code = receipts.code_for_token(token)
-    stored = _store_all(cleaned_files)
     try:
-        complaint = _build(form, lang, code)
-        complaint.attachments = _attachment_rows(stored)
-        session.add(complaint)
-        session.flush()
-        enqueue(session, complaint.id)
-        session.commit()
+        with unit_of_work(cleaned_files) as stored:
+            complaint = _build(form, lang, code)
+            complaint.attachments = _attachment_rows(stored)
+            session.add(complaint)
     except IntegrityError:
-        session.rollback()
-        _remove_all(stored)
         existing = find_by_submission(token)
         if existing is None:
             raise
         return Filed(existing, code if within_resubmit_window(existing) else None, True)
-    except BaseException:
-        session.rollback()
-        _remove_all(stored)
-        raise
-    catch_up_quietly(session, current_app.config["INDEX_DIR"])
     return Filed(complaint, code)
 
 
@@ -248,10 +215,7 @@ def resubmitted(token: str) -> Filed | None:
 
 def add_reply(complaint: Complaint, body: str, cleaned_files: list) -> Message:
     """Store the complainant's answer and files in one transaction."""
-    from portal.search import catch_up_quietly, enqueue
-
-    stored = _store_all(cleaned_files)
-    try:
+    with unit_of_work(cleaned_files) as stored:
         message = Message(
             complaint=complaint,
             direction=MessageDirection.FROM_COMPLAINANT,
@@ -261,14 +225,6 @@ def add_reply(complaint: Complaint, body: str, cleaned_files: list) -> Message:
         for row in _attachment_rows(stored, message):
             row.complaint = complaint
         session.add(message)
-        session.flush()
-        enqueue(session, complaint.id)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        _remove_all(stored)
-        raise
-    catch_up_quietly(session, current_app.config["INDEX_DIR"])
     return message
 
 

@@ -39,7 +39,15 @@ from portal.files.checks import MESSAGES, AttachmentRejected, CleanFile, check_c
 from portal.files.limits import ALLOWED, MAX_FILE_BYTES, MAX_FILES, MAX_PIXELS
 from portal.files.pdf import strip_jpeg_segments
 from portal.files.sandbox import clean_uploads
-from portal.files.storage import StoredFile, attachments_folder, open_stored, remove, store
+from portal.files.storage import (
+    StoredFile,
+    attachments_folder,
+    open_stored,
+    remove,
+    remove_all,
+    store,
+    store_all,
+)
 from portal.files.sweep import sweep_at_start, sweep_command, sweep_orphans
 
 __all__ = [
@@ -59,7 +67,9 @@ __all__ = [
     "is_empty",
     "open_stored",
     "remove",
+    "remove_all",
     "store",
+    "store_all",
     "strip_jpeg_segments",
     "sweep_orphans",
 ]

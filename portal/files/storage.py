@@ -9,9 +9,11 @@ name; a file whose row never committed is removed by :mod:`portal.files.sweep`.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from flask import current_app
 
 from portal.files.checks import CleanFile
 from portal.files.limits import ALLOWED
+
+log = logging.getLogger(__name__)
 
 #: The shape of every name :func:`store` gives a file.
 STORAGE_NAME = re.compile(r"[0-9a-f]{32}\.(?:" + "|".join(sorted(ALLOWED.values())) + r")")
@@ -87,6 +91,27 @@ def store(clean: CleanFile) -> StoredFile:
     fsync_folder(folder)
     digest = hashlib.sha256(clean.data).hexdigest()
     return StoredFile(name, clean.media_type, len(clean.data), digest)
+
+
+def store_all(cleaned: Sequence[CleanFile]) -> list[StoredFile]:
+    """Store every file, or none: if one cannot be written, those already written are removed."""
+    stored: list[StoredFile] = []
+    try:
+        for clean in cleaned:
+            stored.append(store(clean))
+    except BaseException:
+        remove_all(stored)
+        raise
+    return stored
+
+
+def remove_all(stored: Sequence[StoredFile]) -> None:
+    """Remove stored files after their transaction failed; never hides the first error."""
+    for item in stored:
+        try:
+            remove(item.storage_name)
+        except Exception:  # cleaning up must not hide why the transaction failed
+            log.exception("Could not remove a stored attachment after a failed transaction")
 
 
 def fsync_folder(folder: Path) -> None:

@@ -7,13 +7,21 @@ The facade the rest of the portal uses:
   after the commit, so a missing, locked or broken index never loses or blocks
   a complaint;
 - :func:`rebuild` makes a complete new index from the database;
-- :func:`index_status` tells the health check whether the index opens.
+- :func:`index_status` tells the health check whether the index opens;
+- :func:`init_app` makes every change the index reflects queue itself at commit,
+  with the catch-up after the response (:mod:`portal.search.tracking`), and
+  registers ``flask --app wsgi search catch-up|rebuild``.
 
 Reviewers' queries, and the Kazakh and Russian analyzers, build on this.
 """
 
 from __future__ import annotations
 
+from flask import Flask
+
+from portal.db import session_factory
+from portal.search import tracking
+from portal.search.cli import search_command
 from portal.search.outbox import enqueue
 from portal.search.rebuilder import rebuild
 from portal.search.schema import SCHEMA
@@ -27,5 +35,12 @@ __all__ = [
     "catch_up_quietly",
     "enqueue",
     "index_status",
+    "init_app",
     "rebuild",
 ]
+
+
+def init_app(app: Flask) -> None:
+    """Queue index work for every change made through ``app``'s sessions; add the commands."""
+    tracking.track(session_factory(app))
+    app.cli.add_command(search_command)

@@ -34,7 +34,9 @@ def enqueue(db: Session, complaint_id: int, action: IndexAction = IndexAction.UP
     """Queue the index entry of a complaint to be written (or removed) after the commit.
 
     Adds a row to the caller's transaction and does not commit: the caller's one
-    commit stores the complaint and its index work together.
+    commit stores the complaint and its index work together. Changes made through
+    the application's sessions queue themselves (:mod:`portal.search.tracking`);
+    this is for work the database does not show, such as re-indexing unchanged rows.
     """
     db.add(IndexTask(complaint_id=complaint_id, action=IndexAction(action)))
 

@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from whoosh.index import FileIndex
@@ -160,16 +161,18 @@ def catch_up(
     return CatchUpResult(done=done, failed=failed, pending=outbox.pending_count(db), error=error)
 
 
-def catch_up_quietly(db: Session, index_dir: str | Path) -> None:
-    """Index what a web request just committed, without ever failing the request.
+def catch_up_quietly(bind: Session | Engine, index_dir: str | Path) -> None:
+    """Index what a web request just committed, without ever failing anything.
 
-    Runs in its own session on the same database, so the caller's session is
-    untouched whatever happens; waits at most :data:`QUIET_TIMEOUT` for the
-    index lock and handles at most :data:`QUIET_LIMIT` tasks. Failures are
-    logged by exception class only; the work stays queued for the next try.
+    ``bind`` is the database (an engine, or a session whose engine is used).
+    Runs in its own session, so a caller's session is untouched whatever
+    happens; waits at most :data:`QUIET_TIMEOUT` for the index lock and handles
+    at most :data:`QUIET_LIMIT` tasks. Failures are logged by exception class
+    only; the work stays queued for the next try.
     """
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
     try:
-        with Session(bind=db.get_bind(), expire_on_commit=False) as own:
+        with Session(bind=engine, expire_on_commit=False) as own:
             result = catch_up(own, index_dir, limit=QUIET_LIMIT, timeout=QUIET_TIMEOUT)
         if result.error is not None:
             logger.info("%d index task(s) left queued after %s", result.pending, result.error)
