@@ -1,4 +1,9 @@
-"""Ashyq Baqylau: the public portal on video coverage in custody and complaints about it."""
+"""Ashyq Baqylau: the public portal on video coverage in custody and complaints about it.
+
+:func:`create_app` is the table of contents: :data:`PARTS` lists the portal's
+parts in the order they are installed, and each part has one ``init_app(app)``
+that registers its blueprint, commands, hooks and template helpers.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +12,59 @@ from typing import Any
 
 from flask import Flask
 
+from portal import (
+    api,
+    caching,
+    cli,
+    complaints,
+    config,
+    db,
+    errors,
+    files,
+    i18n,
+    instance,
+    labels,
+    opendata,
+    privacy,
+    public,
+    search,
+    security,
+    site,
+)
 from portal.config import PROJECT_ROOT
+
+#: The portal's parts, in the order ``create_app`` installs them. The order matters
+#: where a part builds on another: ``instance`` first (before anything is written),
+#: ``db`` before the parts that use its sessions, and ``security`` before anything
+#: else wraps the WSGI app (its Host check must see the request first).
+# fmt: off
+PARTS = (
+    instance,    # the instance folder and the portal's files: owner-only
+    db,          # one engine per app, one session per request or command
+    search,      # index work queued with every change, caught up after the response
+    i18n,        # /kk/ /ru/ /en/ prefixes, locale choice, number and date filters
+    labels,      # the label() of every stored value, for templates
+    security,    # Host check, proxies, bounded bodies, CSRF, headers, rate limits
+    caching,     # data versions → ETag, Last-Modified, 304 before rendering
+    privacy,     # no client address or user agent in any access log
+    site,        # /, /language/<code>, /healthz, language links, demo banner
+    public,      # /<lang>/ pages: national, regions, facilities, about…
+    complaints,  # /<lang>/report and /<lang>/follow-up; rotate-contact-key
+    files,       # attachments: cleaning children, sweep-attachments
+    opendata,    # /open-data/…, /<lang>/open-data, /feed.atom; export-open-data
+    api,         # /api/v1/… JSON and its OpenAPI document
+    errors,      # translated error pages; JSON under /api/ and /healthz
+    cli,         # init-db, demo-data
+)
+# fmt: on
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application: config → database → languages → security → pages → errors → commands.
+    """Build the application: configuration, then every part of :data:`PARTS` in order.
 
     ``overrides`` replaces configuration values after they are read from the
     environment; tests use it to point at their own database and folders.
     """
-    from portal import (
-        caching,
-        cli,
-        config,
-        db,
-        errors,
-        i18n,
-        instance,
-        search,
-        security,
-    )
-    from portal.public import bp as public_bp
-    from portal.site import bp as site_bp
-    from portal.stats.dataset import is_demo_dataset
-
     instance.restrict_new_files()  # before anything is written, secrets included
     settings = config.load()
     settings.update(overrides or {})
@@ -41,31 +75,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(settings)
-    instance.init_app(app)
-
-    db.init_app(app)
-    search.init_app(app)
-    i18n.init_app(app)
-    security.init_app(app)
-    caching.init_app(app)
-    from portal import complaints, files, privacy
-
-    privacy.init_app(app)
-    complaints.init_app(app)
-    files.init_app(app)
-    app.register_blueprint(site_bp)
-    app.register_blueprint(public_bp)
-    from portal.api import bp as api_bp
-    from portal.opendata import bp as opendata_bp
-    from portal.opendata import export_open_data_command
-
-    app.register_blueprint(opendata_bp)
-    app.register_blueprint(api_bp)
-    app.cli.add_command(export_open_data_command)
-    errors.init_app(app)
-    cli.init_app(app)
-
-    from portal.labels import label
-
-    app.jinja_env.globals.update(label=label, is_demo_dataset=is_demo_dataset)
+    for part in PARTS:
+        part.init_app(app)
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from portal.models import (
@@ -90,3 +91,8 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
 def label(value: enum.Enum) -> str:
     """The translated label of a stored value."""
     return str(LABELS[type(value)][value])
+
+
+def init_app(app: Flask) -> None:
+    """Let every template call ``label(value)``."""
+    app.jinja_env.globals["label"] = label

@@ -1,7 +1,8 @@
 """Site-wide routes that belong to no feature: ``/``, ``/language/<code>``, ``/healthz``.
 
-Also the ``language_links`` context processor that every page's language
-switcher and ``hreflang`` links read. Blueprint ``site``; the endpoints are
+Also what every page's layout reads: the ``language_links`` context processor
+(the language switcher and ``hreflang`` links) and ``is_demo_dataset()`` (the
+demo banner). Blueprint ``site``; the endpoints are
 ``site.root``, ``site.switch_language`` and ``site.healthz``.
 """
 
@@ -20,6 +21,7 @@ from portal.i18n import (
 )
 from portal.models import IndexTask
 from portal.search import index_status
+from portal.stats.dataset import is_demo_dataset
 
 bp = Blueprint("site", __name__)
 
@@ -91,5 +93,6 @@ def language_links():
 
 
 def init_app(app: Flask) -> None:
-    """Register the site-wide routes and the language links of every page."""
+    """Register the site-wide routes, the language links and the demo banner's test."""
     app.register_blueprint(bp)
+    app.jinja_env.globals["is_demo_dataset"] = is_demo_dataset

@@ -13,18 +13,17 @@ URL map (``LANG`` is kk, ru or en):
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 from flask_babel import format_datetime
 
-bp = Blueprint("complaints", __name__, url_prefix="/<lang:lang_code>")
+from portal.complaints.crypto import rotate_contact_key_command
+from portal.complaints.views import bp
 
-from portal.complaints import views  # noqa: E402,F401  (registers the routes)
+__all__ = ["bp", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages and ``rotate-contact-key``."""
-    from portal.complaints.crypto import rotate_contact_key_command
-
+    """Register the pages, ``rotate-contact-key`` and the ``short_datetime`` filter."""
     app.register_blueprint(bp)
     app.cli.add_command(rotate_contact_key_command)
     app.jinja_env.filters["short_datetime"] = lambda value: format_datetime(value, "short")

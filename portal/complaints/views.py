@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from flask import (
+    Blueprint,
     abort,
     current_app,
     flash,
@@ -25,7 +26,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
 from portal import files
-from portal.complaints import bp, follow_sessions, receipts, services
+from portal.complaints import follow_sessions, receipts, services
 from portal.complaints.forms import (
     NARRATIVE_MAX,
     NARRATIVE_MIN,
@@ -41,6 +42,8 @@ from portal.labels import label
 from portal.models import Category
 from portal.security import limits
 from portal.security.hosts import external_url
+
+bp = Blueprint("complaints", __name__, url_prefix="/<lang:lang_code>")
 
 _EXPIRED = _l("The form had expired. Check your answers and send it again.")
 

@@ -5,11 +5,18 @@
 coverage updates), plus the ``export-open-data DIR`` command.
 """
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("opendata", __name__)
+from flask import Flask
 
-from portal.opendata import feed, views  # noqa: E402,F401  (registers the routes)
-from portal.opendata.files import export_open_data_command  # noqa: E402
+from portal.opendata import feed  # noqa: F401  (registers /feed.atom on the blueprint)
+from portal.opendata.files import export_open_data_command
+from portal.opendata.views import bp
 
-__all__ = ["bp", "export_open_data_command"]
+__all__ = ["bp", "export_open_data_command", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Serve the files, the page and the feed; register ``export-open-data``."""
+    app.register_blueprint(bp)
+    app.cli.add_command(export_open_data_command)

@@ -24,8 +24,7 @@ from portal.db import session
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, long_date, number, percent
 from portal.labels import label
 from portal.models import CoverageSnapshot
-from portal.opendata import bp
-from portal.opendata.views import open_to_all
+from portal.opendata.views import bp, open_to_all
 from portal.security.hosts import external_url
 from portal.stats.coverage import coverage_data
 from portal.stats.dataset import is_demo_dataset

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 
 from portal.caching import cacheable
 from portal.i18n import preferred_language
-from portal.opendata import bp
 from portal.opendata.columns import DATASETS, TYPES
 from portal.opendata.files import (
     FORMATS,
@@ -15,6 +14,8 @@ from portal.opendata.files import (
     facility_coverage_csv,
     filename,
 )
+
+bp = Blueprint("opendata", __name__)
 
 
 def open_to_all(response: Response) -> Response:

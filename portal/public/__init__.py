@@ -1,7 +1,19 @@
-"""Public pages: the national dashboard and the pages every visitor can open."""
+"""Public pages: the national dashboard and the pages every visitor can open.
 
-from flask import Blueprint
+Modules: ``views.py`` (the routes), ``forms.py`` (the facility filters),
+``chart_data.py`` (chart layouts from coverage figures). The figures themselves
+come from :mod:`portal.stats`.
+"""
 
-bp = Blueprint("public", __name__, url_prefix="/<lang:lang_code>")
+from __future__ import annotations
 
-from portal.public import views  # noqa: E402,F401  (registers the routes)
+from flask import Flask
+
+from portal.public.views import bp
+
+__all__ = ["bp", "init_app"]
+
+
+def init_app(app: Flask) -> None:
+    """Serve the public pages under ``/<lang>/``."""
+    app.register_blueprint(bp)

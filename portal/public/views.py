@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import math
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from portal.caching import cacheable, data_version
 from portal.db import session
 from portal.i18n import current_language
-from portal.models import Category, Source
-from portal.public import bp, chart_data
+from portal.models import Category, FacilityType, Source
+from portal.public import chart_data
 from portal.public.forms import PER_PAGE, FacilityFilterForm
 from portal.stats.complaints import cached_complaint_statistics
 from portal.stats.coverage import band, coverage_data
+from portal.stats.facility import facility_details
+from portal.text import matches
+
+bp = Blueprint("public", __name__, url_prefix="/<lang:lang_code>")
 
 
 def _overview(facilities: list) -> dict:
@@ -52,8 +56,6 @@ def _complaints(counts) -> dict:
 
 
 def _type_order(info) -> int:
-    from portal.models import FacilityType
-
     return list(FacilityType).index(info.type)
 
 
@@ -101,8 +103,6 @@ def region(slug: str):
 
 def _filtered(form: FacilityFilterForm, data) -> list:
     """Apply the valid filters of ``form``; invalid ones are ignored (and explained on the page)."""
-    from portal.text import matches
-
     lang = current_language()
     facilities = list(data.facilities.values())
     value = {name: field.data for name, field in form._fields.items() if not field.errors}
@@ -181,8 +181,6 @@ def facilities():
 @cacheable()
 def facility(slug: str):
     """One facility: coverage per zone type now and over time, sources, and the ledger."""
-    from portal.stats.facility import facility_details
-
     data = coverage_data()
     info = data.facilities_by_slug.get(slug)
     if info is None:
