@@ -11,9 +11,11 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from babel.numbers import format_percent
-from flask import Flask, g, request
-from flask_babel import Babel, format_date, format_decimal, get_locale, refresh
+from flask import Flask, current_app, g, request
+from flask_babel import Babel, format_date, format_decimal, get_locale, gettext, refresh
 from werkzeug.routing import BaseConverter
+
+from portal.stats.suppression import HIDDEN_TEXT
 
 #: Supported languages, in the order the switcher shows them, with their own names.
 LANGUAGES: dict[str, str] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -69,8 +71,6 @@ def _pull_language(endpoint: str | None, values: dict | None) -> None:
 
 
 def _push_language(endpoint: str, values: dict) -> None:
-    from flask import current_app
-
     if "lang_code" not in values and current_app.url_map.is_endpoint_expecting(
         endpoint, "lang_code"
     ):
@@ -97,15 +97,11 @@ def long_date(value: date | None) -> str:
 
 def complaint_count(value: int | None) -> str:
     """A published complaint count: "<10" when suppressed (None), else the formatted number."""
-    from portal.stats.suppression import HIDDEN_TEXT
-
     return HIDDEN_TEXT if value is None else format_decimal(value)
 
 
 def quarter_label(key: str) -> str:
     """A quarter key such as ``2025-Q3`` in words of the current language."""
-    from flask_babel import gettext
-
     year, quarter = key.split("-Q")
     return gettext("Q%(quarter)s %(year)s", quarter=quarter, year=year)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import get_month_names
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -242,9 +244,6 @@ class ComplaintForm(BoundedForm):
 
 def month_names() -> dict[int, str]:
     """Month names in the current language, standalone form ("мамыр", "май")."""
-    from babel.dates import get_month_names
-    from flask_babel import get_locale
-
     names = get_month_names("wide", context="stand-alone", locale=get_locale())
     return {number: names[number] for number in range(1, 13)}
 

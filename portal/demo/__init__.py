@@ -17,7 +17,9 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from portal.db import session
 from portal.demo.generator import DemoDataExists, generate, has_demo_data
+from portal.models import Facility
 
 __all__ = ["DemoDataExists", "demo_data_command", "generate", "has_demo_data"]
 
@@ -50,9 +52,6 @@ __all__ = ["DemoDataExists", "demo_data_command", "generate", "has_demo_data"]
 @with_appcontext
 def demo_data_command(facilities: int, complaints: int, seed: int, if_empty: bool) -> None:
     """Fill the database with generated, clearly labelled demo data."""
-    from portal.db import session
-    from portal.models import Facility
-
     if if_empty and session.scalar(select(Facility.id).limit(1)) is not None:
         click.echo("The database already has facilities; no demo data generated.")
         return

@@ -37,6 +37,7 @@ from portal.opendata.columns import (
     FACILITIES,
     DatasetInfo,
 )
+from portal.stats.complaints import cached_complaint_statistics
 from portal.stats.coverage import CoverageData, Figures, coverage_data
 from portal.text import to_kk_latin
 
@@ -218,8 +219,6 @@ def coverage_national_rows() -> list[Row]:
 
 def complaint_statistics_table() -> tuple[list[Row], date | None]:
     """Complaints received, from the statistics module only, with slugs instead of ids."""
-    from portal.stats.complaints import cached_complaint_statistics
-
     stats = cached_complaint_statistics(session, version=data_version()[0])
     regions = dict(session.execute(select(Region.id, Region.slug)).all())
     facilities = dict(session.execute(select(Facility.id, Facility.slug)).all())
