@@ -95,6 +95,16 @@ def tag_authority(value: str) -> str:
     return name
 
 
+def stats_period(value: str) -> str:
+    """Check the publication period of complaint statistics: ``month`` or ``quarter``."""
+    period = value.strip().lower()
+    if period not in ("month", "quarter"):
+        raise ConfigurationError(
+            f"PORTAL_COMPLAINT_STATS_PERIOD must be month or quarter, not {value!r}"
+        )
+    return period
+
+
 def instance_path(environ: Mapping[str, str]) -> Path:
     """Return the instance folder: ``PORTAL_INSTANCE_PATH`` or ``./instance``."""
     return Path(environ.get("PORTAL_INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
@@ -156,6 +166,10 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": environ.get("PORTAL_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(environ.get("PORTAL_RATELIMIT_ENABLED"), True),
         "RETENTION_DAYS": int(environ.get("PORTAL_RETENTION_DAYS") or 730),
+        # Complaint statistics are published as of the end of the last complete month or quarter.
+        "COMPLAINT_STATS_PERIOD": stats_period(
+            environ.get("PORTAL_COMPLAINT_STATS_PERIOD") or "month"
+        ),
         # /healthz says "degraded" when more index work than this waits in the outbox.
         "INDEX_BACKLOG_ALERT": int(environ.get("PORTAL_INDEX_BACKLOG_ALERT") or 100),
         # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none),

@@ -100,7 +100,10 @@ _META = {"meta": _ref("Meta")}
 SCHEMAS: dict[str, Schema] = {
     "Meta": _object(
         {
-            "data_version": {"type": "string", "description": "Changes whenever the data does."},
+            "data_version": {
+                "type": "string",
+                "description": "Changes whenever the coverage data (facilities, figures) does.",
+            },
             "demo": {"type": "boolean", "description": "True: generated demo data, not real."},
             "licence": {"type": "string", "const": "CC-BY-4.0"},
         }
@@ -217,7 +220,17 @@ SCHEMAS: dict[str, Schema] = {
         {
             **_META,
             "label": {"type": "string", "const": "complaints received"},
-            "as_of": _nullable(_DATE),
+            "as_of": {
+                **_DATE,
+                "description": "End of the reporting period: only complaints received up to "
+                "and including this day (UTC) are counted. Statistics are published as of the "
+                "end of the last complete month (or quarter, as the portal is configured), so "
+                "they change once a period, never with each new complaint.",
+            },
+            "complaint_statistics_version": {
+                "type": "string",
+                "description": "Changes whenever the published complaint statistics may have.",
+            },
             **_PAGING,
             "rows": {"type": "array", "items": _ref("ComplaintRow")},
         }

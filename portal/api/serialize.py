@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.caching import data_version
+from portal.caching import coverage_version
 from portal.models import FacilityType
 from portal.opendata.datasets import share
 from portal.opendata.files import LICENCE
@@ -28,9 +28,9 @@ LANGS = ("kk", "ru", "en")
 
 
 def meta() -> dict[str, Any]:
-    """Facts every answer carries: the data version, whether the data is demo, the licence."""
+    """Facts every answer carries: the coverage data version, the demo flag, the licence."""
     return {
-        "data_version": data_version()[0],
+        "data_version": coverage_version().digest,
         "demo": is_demo_dataset(),
         "licence": LICENCE["id"],
     }

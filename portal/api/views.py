@@ -1,9 +1,10 @@
 """Routes of the JSON API v1: national, regions, facilities, complaint statistics, OpenAPI.
 
 Coverage answers come from :func:`portal.stats.coverage.coverage_data` (held
-in memory per data version); complaint answers only from the complaint
+in memory per coverage version); complaint answers only from the complaint
 statistics module, through the same cached table as the open-data files, so
-a count hidden there is hidden here too.
+a count hidden there is hidden here too, and they are as of the same period end.
+Each route's ``@cacheable`` names the data versions its answer depends on.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _page(args: dict[str, str], total: int, sizes: tuple[int, int]) -> dict[str,
 
 
 @bp.get("/national")
-@cacheable()
+@cacheable(uses=("coverage",))
 def national():
     """The national picture: totals now, per facility type, per zone type, and the trend."""
     _args()
@@ -98,7 +99,7 @@ def national():
 
 
 @bp.get("/regions")
-@cacheable()
+@cacheable(uses=("coverage",))
 def regions():
     """Every region with its names and current totals."""
     _args()
@@ -108,7 +109,7 @@ def regions():
 
 
 @bp.get("/regions/<slug>")
-@cacheable()
+@cacheable(uses=("coverage",))
 def region(slug: str):
     """One region: totals, per type, per zone type, trend, and its facilities."""
     _args()
@@ -129,7 +130,7 @@ def region(slug: str):
 
 
 @bp.get("/facilities")
-@cacheable()
+@cacheable(uses=("coverage",))
 def facilities():
     """Facilities, optionally of one region and one type, by slug, a page at a time."""
     args = _args("region", "type", "page", "per_page")
@@ -156,7 +157,7 @@ def facilities():
 
 
 @bp.get("/facilities/<slug>")
-@cacheable()
+@cacheable(uses=("coverage",))
 def facility(slug: str):
     """One facility: names, aliases, latest figures per zone type, history per source, ledger."""
     _args()
@@ -202,7 +203,7 @@ def facility(slug: str):
 
 
 @bp.get("/complaint-statistics")
-@cacheable()
+@cacheable(uses=("coverage", "complaints"))
 def complaint_statistics():
     """Complaints received by place, period and category; hidden counts are null."""
     args = _args("level", "region", "facility", "period", "category", "page", "per_page")
@@ -240,9 +241,11 @@ def complaint_statistics():
             "meta": out.meta(),
             "label": "complaints received",
             "as_of": as_of.isoformat() if as_of else None,
+            "complaint_statistics_version": built.extra["complaint_statistics_version"],
             **paging,
             "rows": [
-                dict(zip(columns, row, strict=True))
+                # as_of is said once, at the top
+                {name: value for name, value in zip(columns, row, strict=True) if name != "as_of"}
                 for row in found[start : start + paging["per_page"]]
             ],
         }
@@ -250,7 +253,7 @@ def complaint_statistics():
 
 
 @bp.get("/openapi.json")
-@cacheable()
+@cacheable(uses=("coverage",))
 def openapi():
     """The OpenAPI 3.1 description of this API."""
     # Relative (allowed by OpenAPI 3.1): the document never names a host.

@@ -42,6 +42,8 @@ class DatasetInfo:
     title: object
     description: object
     columns: tuple[Column, ...]
+    #: The data versions its rows come from (:data:`portal.caching.VERSIONS`).
+    uses: tuple[str, ...] = ("coverage",)
 
 
 def _c(name: str, kind: str, meaning: object, nullable: bool = False, csv_null: str = "") -> Column:
@@ -280,7 +282,17 @@ COMPLAINT_STATISTICS = DatasetInfo(
             "boolean",
             _l("True when the count is hidden to protect complainants."),
         ),
+        _c(
+            "as_of",
+            "date",
+            _l(
+                "End of the reporting period (the last day of the last complete month or "
+                "quarter): only complaints received up to and including this day (UTC) are "
+                "counted."
+            ),
+        ),
     ),
+    uses=("coverage", "complaints"),
 )
 
 #: Every dataset, in the order the open-data page lists them.

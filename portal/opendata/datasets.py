@@ -6,8 +6,9 @@ Coverage figures are published exactly; shares are rounded to 4 decimals.
 Complaint counts come only from :mod:`portal.stats.complaints`, already
 suppressed: a hidden count is None here and never a number from 1 to 9.
 
-Builders need an application context (they read the data version from
-:data:`flask.g`); :mod:`portal.opendata.files` caches them per data version.
+Builders need an application context (they read the data versions from
+:data:`flask.g`); :mod:`portal.opendata.files` caches each one per version of
+the data it uses (:attr:`DatasetInfo.uses`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from portal.caching import data_version
+from portal.caching import complaints_version
 from portal.db import session
 from portal.models import (
     CoverageSnapshot,
@@ -37,7 +38,7 @@ from portal.opendata.columns import (
     FACILITIES,
     DatasetInfo,
 )
-from portal.stats.complaints import cached_complaint_statistics
+from portal.stats.complaints import published_statistics
 from portal.stats.coverage import CoverageData, Figures, coverage_data
 from portal.text import to_kk_latin
 
@@ -218,8 +219,11 @@ def coverage_national_rows() -> list[Row]:
 
 
 def complaint_statistics_table() -> tuple[list[Row], date | None]:
-    """Complaints received, from the statistics module only, with slugs instead of ids."""
-    stats = cached_complaint_statistics(session, version=data_version()[0])
+    """Complaints received, from the statistics module only, with slugs instead of ids.
+
+    Returns the rows and the end of the period they count ("as of").
+    """
+    stats = published_statistics(session)
     regions = dict(session.execute(select(Region.id, Region.slug)).all())
     facilities = dict(session.execute(select(Facility.id, Facility.slug)).all())
     rows = [
@@ -231,15 +235,20 @@ def complaint_statistics_table() -> tuple[list[Row], date | None]:
             row["category"],
             row["count"],
             row["count"] is None,
+            stats.period_end,
         ]
         for row in stats.rows()
     ]
-    return rows, stats.as_of
+    return rows, stats.period_end
 
 
 def _complaints() -> Table:
     rows, as_of = complaint_statistics_table()
-    return Table(COMPLAINT_STATISTICS, rows, {"complaints_as_of": as_of})
+    extra = {
+        "complaints_as_of": as_of,
+        "complaint_statistics_version": complaints_version().digest,
+    }
+    return Table(COMPLAINT_STATISTICS, rows, extra)
 
 
 BUILDERS: dict[str, Callable[[], Table]] = {

@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.caching import cacheable, data_version
+from portal.caching import cacheable, coverage_version
 from portal.db import session
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, long_date, number, percent
 from portal.labels import label
@@ -91,7 +91,8 @@ def build_feed(lang: str) -> bytes:
                 ),
             )
         _add(feed, "id", f"tag:{authority},{TAG_YEAR}:coverage-feed/{lang}")
-        changed = max(imported.values(), default=None) or data_version()[1] or datetime.now(UTC)
+        latest = max(imported.values(), default=None)
+        changed = latest or coverage_version().changed or datetime.now(UTC)
         _add(feed, "updated", rfc3339(changed))
         self_url = external_url("opendata.feed", lang=lang)
         _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
@@ -130,7 +131,7 @@ def build_feed(lang: str) -> bytes:
 
 
 @bp.get("/feed.atom")
-@cacheable()
+@cacheable(uses=("coverage",))
 def feed() -> Response:
     """The Atom feed of the latest coverage updates; ``?lang=`` picks kk (default), ru or en."""
     lang = request.args.get("lang", DEFAULT_LANGUAGE)

@@ -1,8 +1,10 @@
 """The open-data files as bytes: CSV for spreadsheets, JSON for programs.
 
-Every file is built at most once per data version (the digest of
-:func:`portal.caching.data_version`) and kept in memory per application, so
-a download of the ~32k-row snapshot file costs a dictionary look-up. The
+Every file is built at most once per version of the data it uses (coverage
+files per coverage version, the complaint-statistics file per coverage and
+complaint-statistics version, :func:`portal.caching.version`) and kept in
+memory per application, so a download of the ~32k-row snapshot file costs a
+dictionary look-up, and a new complaint rebuilds no file. The
 ``export-open-data`` command writes the very same bytes to a folder.
 
 CSV: UTF-8 with a byte-order mark and CRLF line ends, so that common
@@ -29,7 +31,7 @@ from flask import current_app, g
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from portal.caching import data_version
+from portal.caching import coverage_version, version
 from portal.i18n import LANGUAGES
 from portal.opendata.columns import DATASETS, TYPES, Column
 from portal.opendata.datasets import Table, build
@@ -51,7 +53,9 @@ FORMATS = {
 COMPLAINT_NOTE = (
     "Complaints received, not findings. Counts from 1 to 9 are never published: such a "
     "count is null with suppressed true in JSON and '<10' in CSV; some other counts are "
-    "hidden too, so that a hidden count cannot be worked out from other rows."
+    "hidden too, so that a hidden count cannot be worked out from other rows. Counts are as "
+    "of complaints_as_of, the end of the last complete month or quarter: complaints received "
+    "later are not counted yet."
 )
 
 
@@ -137,11 +141,10 @@ def render_json(table: Table, version: str, demo: bool) -> bytes:
 
 @dataclass
 class _Cache:
-    """Built tables and files of one data version, for one application."""
+    """Built tables and files of one application, each with the version it was built from."""
 
-    version: str | None = None
-    tables: dict[str, Table] = field(default_factory=dict)
-    files: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    tables: dict[str, tuple[str, Table]] = field(default_factory=dict)
+    files: dict[tuple[str, str], tuple[str, bytes]] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
 
@@ -149,22 +152,20 @@ def _cache() -> _Cache:
     return current_app.extensions.setdefault("portal.opendata", _Cache())
 
 
-def _current(cache: _Cache) -> str:
-    """Drop what was built from an older data version; return the current version."""
-    version, _ = data_version()
-    if cache.version != version:
-        cache.version, cache.tables, cache.files = version, {}, {}
-    return version
+def dataset_version(name: str) -> str:
+    """The current version of the data the dataset ``name`` is made from."""
+    return version(DATASETS[name].uses).digest
 
 
 def table(name: str) -> Table:
-    """The dataset ``name`` of the current data version, built at most once per version."""
+    """The dataset ``name`` of the current data, built at most once per version of its data."""
     cache = _cache()
+    current = dataset_version(name)
     with cache.lock:
-        _current(cache)
-        if name not in cache.tables:
-            cache.tables[name] = build(name)
-        return cache.tables[name]
+        found = cache.tables.get(name)
+        if found is None or found[0] != current:
+            found = cache.tables[name] = (current, build(name))
+        return found[1]
 
 
 def dataset_file(name: str, fmt: str) -> bytes:
@@ -175,16 +176,18 @@ def dataset_file(name: str, fmt: str) -> bytes:
     if name not in DATASETS or fmt not in FORMATS:
         raise KeyError(filename(name, fmt))
     cache = _cache()
+    current = dataset_version(name)
     with cache.lock:
-        version = _current(cache)
         key = (name, fmt)
-        if key not in cache.files:
+        found = cache.files.get(key)
+        if found is None or found[0] != current:
             built = table(name)
             if fmt == "csv":
-                cache.files[key] = render_csv(built)
+                content = render_csv(built)
             else:
-                cache.files[key] = render_json(built, version, is_demo_dataset())
-        return cache.files[key]
+                content = render_json(built, coverage_version().digest, is_demo_dataset())
+            found = cache.files[key] = (current, content)
+        return found[1]
 
 
 def facility_coverage_csv(slug: str) -> bytes | None:
@@ -201,7 +204,7 @@ def clear_cache() -> None:
     """Forget the built files of the current application (tests, or after a bulk import)."""
     cache = _cache()
     with cache.lock:
-        cache.version, cache.tables, cache.files = None, {}, {}
+        cache.tables, cache.files = {}, {}
 
 
 def export(directory: Path) -> list[Path]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
 
-from portal.caching import cacheable
+from portal.caching import cacheable, published_period
 from portal.i18n import preferred_language
 from portal.opendata.columns import DATASETS, TYPES
 from portal.opendata.files import (
@@ -25,9 +25,15 @@ def open_to_all(response: Response) -> Response:
     return response
 
 
+def _dataset_uses(name: str, fmt: str) -> tuple[str, ...]:
+    """The data versions a file depends on: its dataset's (coverage only for unknown names)."""
+    info = DATASETS.get(name)
+    return info.uses if info else ("coverage",)
+
+
 @bp.get("/open-data/<name>.csv", defaults={"fmt": "csv"})
 @bp.get("/open-data/<name>.json", defaults={"fmt": "json"})
-@cacheable()
+@cacheable(uses=_dataset_uses)
 def download(name: str, fmt: str) -> Response:
     """One dataset as a CSV (a download) or JSON file; 404 for an unknown dataset."""
     if name not in DATASETS:
@@ -39,7 +45,7 @@ def download(name: str, fmt: str) -> Response:
 
 
 @bp.get("/open-data/facilities/<slug>/coverage.csv")
-@cacheable()
+@cacheable(uses=("coverage",))
 def facility_download(slug: str) -> Response:
     """One facility's coverage figures, every date and zone type, as a CSV download."""
     content = facility_coverage_csv(slug)
@@ -57,7 +63,7 @@ def files_index():
 
 
 @bp.get("/<lang:lang_code>/open-data")
-@cacheable()
+@cacheable(uses=("coverage", "complaints"))
 def page() -> str:
     """What can be downloaded, under which licence, and what each column means."""
     datasets = [
@@ -75,4 +81,5 @@ def page() -> str:
         datasets=datasets,
         types=TYPES,
         licence=LICENCE,
+        publication=published_period(),
     )

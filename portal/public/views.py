@@ -7,13 +7,13 @@ import math
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from portal.caching import cacheable, data_version
+from portal.caching import cacheable, published_period
 from portal.db import session
 from portal.i18n import current_language
 from portal.models import Category, FacilityType, Source
 from portal.public import chart_data
 from portal.public.forms import PER_PAGE, FacilityFilterForm
-from portal.stats.complaints import cached_complaint_statistics
+from portal.stats.complaints import published_statistics
 from portal.stats.coverage import band, coverage_data
 from portal.stats.facility import facility_details
 from portal.text import matches
@@ -46,8 +46,10 @@ def _overview(facilities: list) -> dict:
 
 def _complaints(counts) -> dict:
     """What the complaint tables need; ``counts(stats, period, category)`` picks the place."""
-    stats = cached_complaint_statistics(session, version=data_version()[0])
+    stats = published_statistics(session)
     return {
+        "as_of": stats.period_end,
+        "period": published_period().period,
         "counts": lambda period, category: counts(stats, period, category),
         "years": stats.years(),
         "quarters": stats.periods(),
@@ -60,7 +62,7 @@ def _type_order(info) -> int:
 
 
 @bp.get("/")
-@cacheable()
+@cacheable(uses=("coverage", "complaints"))
 def national():
     """The national picture of video coverage in custody."""
     data = coverage_data()
@@ -80,7 +82,7 @@ def national():
 
 
 @bp.get("/regions/<slug>")
-@cacheable()
+@cacheable(uses=("coverage", "complaints"))
 def region(slug: str):
     """One region: its coverage, trend, facility types and facilities."""
     data = coverage_data()
@@ -146,7 +148,7 @@ def _blind_spots(data, facility) -> int:
 
 
 @bp.get("/facilities")
-@cacheable()
+@cacheable(uses=("coverage",))
 def facilities():
     """All facilities, filtered by region, type, band and progress, searchable by name."""
     data = coverage_data()
@@ -178,7 +180,7 @@ def facilities():
 
 
 @bp.get("/facilities/<slug>")
-@cacheable()
+@cacheable(uses=("coverage", "complaints"))
 def facility(slug: str):
     """One facility: coverage per zone type now and over time, sources, and the ledger."""
     data = coverage_data()
@@ -193,7 +195,9 @@ def facility(slug: str):
         details=facility_details(info.id),
         ledger=data.ledger(info.id),
         history=data.history.get(info.id, []),
-        history_chart=chart_data.facility_history_chart(data.history.get(info.id, [])),
+        history_chart=chart_data.facility_history_chart(data.history[info.id])
+        if data.history.get(info.id)
+        else None,  # a facility without figures yet has no chart
         Source=Source,
         complaints=_complaints(
             lambda stats, period, category: stats.facility(info.id, period, category)
@@ -202,21 +206,21 @@ def facility(slug: str):
 
 
 @bp.get("/about")
-@cacheable()
+@cacheable(uses=("coverage",))
 def about():
     """What the portal is, who runs it and why."""
     return render_template("public/about.html")
 
 
 @bp.get("/methodology")
-@cacheable()
+@cacheable(uses=("coverage", "complaints"))
 def methodology():
     """What is counted, where figures come from, how they are checked and what is suppressed."""
-    return render_template("public/methodology.html")
+    return render_template("public/methodology.html", publication=published_period())
 
 
 @bp.get("/privacy")
-@cacheable()
+@cacheable(uses=("coverage",))
 def privacy():
     """What the portal keeps about visitors and complainants, for how long, and who reads it."""
     return render_template(

@@ -1,4 +1,4 @@
-"""Coverage figures for the public pages: loaded once per data version, then computed in memory.
+"""Coverage figures for the public pages: loaded once per coverage version, then kept in memory.
 
 A few thousand snapshot totals (one row per facility, date and source) are
 enough to answer every public question: the national, regional and per-type
@@ -11,7 +11,6 @@ its last figure).
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from portal.caching import data_version
+from portal.caching import VersionedCache, coverage_version
 from portal.db import session
 from portal.models import (
     Authority,
@@ -327,19 +326,12 @@ def _load() -> CoverageData:
     return CoverageData(regions, facilities, snapshots, latest_zones)
 
 
-_cache: dict[str, CoverageData] = {}
-_lock = threading.Lock()
+_cache: VersionedCache[CoverageData] = VersionedCache()
 
 
 def coverage_data() -> CoverageData:
-    """The coverage data of the current data version, loaded at most once per version."""
-    version, _ = data_version()
-    found = _cache.get(version)
-    if found is None:
-        with _lock:
-            found = _cache.get(version)
-            if found is None:
-                found = _load()
-                _cache.clear()
-                _cache[version] = found
-    return found
+    """The coverage data of the current coverage version, loaded at most once per version.
+
+    Complaints are no part of it: filing one never reloads the coverage figures.
+    """
+    return _cache.get(coverage_version().digest, _load)
