@@ -54,7 +54,7 @@ PARTS = (
     opendata,    # /open-data/…, /<lang>/open-data, /feed.atom; export-open-data
     api,         # /api/v1/… JSON and its OpenAPI document
     errors,      # translated error pages; JSON under /api/ and /healthz
-    cli,         # init-db, demo-data
+    cli,         # init-db, demo-data, status
 )
 # fmt: on
 
