@@ -30,6 +30,10 @@ MAX_LINES = 400
 #: rule holds against whatever exists, and against imports of modules not written yet).
 PUBLIC_SIDE = ("portal.public", "portal.opendata", "portal.api", "portal.complaints", "portal.site")
 STAFF_SIDE = ("portal.auth", "portal.review", "portal.admin", "portal.audit")
+#: The three floors of the map in docs/ARCHITECTURE.md: the parts people reach (and the
+#: factory above them), the shared pieces (everything else), and the data and settings below.
+PARTS_FLOOR = ("portal.site", "portal.cli", "portal.errors", *PUBLIC_SIDE, *STAFF_SIDE)
+BOTTOM_FLOOR = ("portal.models", "portal.db", "portal.config", "portal.clock")
 #: What the search package may import from the portal: the data and its database, nothing of
 #: users, pages or features (scope will be handed to it as an argument).
 SEARCH_MAY_IMPORT = ("portal.search", "portal.models", "portal.db", "portal.config")
@@ -171,6 +175,26 @@ def outside(
     ]
 
 
+def floor(name: str, parts: Iterable[str], bottom: Iterable[str]) -> int:
+    """0 for the package itself (the factory), 1 for a part, 3 for the bottom, 2 for the rest."""
+    if "." not in name:
+        return 0
+    return 1 if _within(name, parts) else 3 if _within(name, bottom) else 2
+
+
+def upward(
+    graph: dict[str, dict[str, set[str]]], parts: Iterable[str], bottom: Iterable[str]
+) -> list[str]:
+    """Imports of a module on a higher floor than the importer's, as "a → b"."""
+    parts, bottom = tuple(parts), tuple(bottom)
+    return [
+        f"{module} → {target}"
+        for module, imported in sorted(graph.items())
+        for target in sorted(imported)
+        if target in graph and floor(target, parts, bottom) < floor(module, parts, bottom)
+    ]
+
+
 def oversized(root: Path, limit: int, skip: Iterable[str] = ()) -> list[str]:
     """Modules of ``root`` longer than ``limit`` lines, except those under ``skip``."""
     skip = tuple(skip)
@@ -212,6 +236,11 @@ def test_no_import_cycle_in_portal(graph):
 
 def test_no_module_over_400_lines_outside_demo():
     assert oversized(PORTAL, MAX_LINES, skip=["portal.demo"]) == []
+
+
+def test_imports_run_downward_only(graph):
+    """Shared pieces import no part, the data and settings nothing above them."""
+    assert upward(graph, PARTS_FLOOR, BOTTOM_FLOOR) == []
 
 
 def test_api_and_open_data_import_no_page_code(graph):
@@ -318,6 +347,7 @@ def test_the_walls_catch_a_crossing_even_into_code_not_written_yet(tmp_path):
     assert outside(graph, ["pkg.models"], ["pkg.models"]) == ["pkg.models → pkg.api"]
     assert crossings(graph, ["pkg.models"], WEB) == ["pkg.models → flask"]
     assert graph["pkg.search"]["pkg.models"] & USER_MODELS == {"User"}
+    assert upward(graph, ["pkg.public", "pkg.api"], ["pkg.models"]) == ["pkg.models → pkg.api"]
 
 
 def test_the_size_check_and_the_inner_import_check_can_fail(tmp_path):
