@@ -54,14 +54,17 @@ class BarChart:
 
     @property
     def has_markers(self) -> bool:
+        """True when some row has a second figure (an independent check)."""
         return any(bar.marker is not None for bar in self.bars)
 
     @property
     def highest(self) -> Bar | None:
+        """The bar with the highest value, for the chart's description (None without values)."""
         return extreme(self.bars, max)
 
     @property
     def lowest(self) -> Bar | None:
+        """The bar with the lowest value, for the chart's description (None without values)."""
         return extreme(self.bars, min)
 
 

@@ -175,10 +175,12 @@ class TileMap:
 
     @property
     def highest(self) -> RegionValue | None:
+        """The region with the highest value, for the map's description (None without values)."""
         return extreme(self.regions, max)
 
     @property
     def lowest(self) -> RegionValue | None:
+        """The region with the lowest value, for the map's description (None without values)."""
         return extreme(self.regions, min)
 
 

@@ -49,6 +49,7 @@ class _PartCounter:
         self._tail = b""
 
     def read(self, size: int = -1) -> bytes:
+        """Read on, counting delimiters; :class:`TooManyFields` past the limit."""
         chunk = self._stream.read(size)
         window = self._tail + chunk
         self._seen += window.count(self._delimiter)

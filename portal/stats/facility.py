@@ -22,10 +22,12 @@ class ZoneRow:
 
     @property
     def blind_spots(self) -> int:
+        """Zones of this type without camera coverage."""
         return self.zones_total - self.zones_covered
 
     @property
     def share(self) -> float | None:
+        """The share of zones covered (None when there are no zones)."""
         return self.zones_covered / self.zones_total if self.zones_total else None
 
 
