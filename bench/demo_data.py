@@ -47,6 +47,52 @@ def database_size(app, folder: Path) -> int:
         return session.scalar(text("SELECT pg_database_size(current_database())"))
 
 
+def after_a_new_complaint(app, client, repeat: int) -> None:
+    """A complaint is filed: the next requests of pages and files, and the version queries.
+
+    The complaint is received now, after the end of the published period, so it
+    must change no page: every page stays warm.
+    """
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from portal import caching, clock
+    from portal.models import Complaint, Facility, Relation, Status
+
+    with app.app_context():
+        facility = session.scalars(select(Facility).order_by(Facility.id)).first()
+        session.add(
+            Complaint(
+                reference="BENCH-NEW",
+                facility=facility,
+                region_id=facility.region_id,
+                incident_date=date(2026, 1, 5),
+                narrative="bench",
+                relation=Relation.SELF,
+                language="ru",
+                status=Status.NEW,
+                created_at=clock.now(),
+            )
+        )
+        session.commit()
+    for path in PAGES:
+        started = time.perf_counter()
+        response = client.get(path)
+        assert response.status_code == 200, path
+        print(f"after a complaint  {path:<36} {(time.perf_counter() - started) * 1000:7.1f} ms")
+    with app.test_request_context("/"):
+        for name, measure in caching.VERSIONS.items():
+            timings = []
+            for _ in range(repeat):
+                for key in ("coverage_version", "complaints_version", "published_period"):
+                    caching.g.pop(key, None)
+                started = time.perf_counter()
+                measure()
+                timings.append((time.perf_counter() - started) * 1000)
+            print(f"{name} version query  p50 {statistics.median(timings):6.2f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--complaints", type=int, default=100_000)
@@ -110,6 +156,7 @@ def main() -> None:
                     f"{path:<36} cold {cold:7.1f} ms, warm p50 {median:6.1f} ms,"
                     f" p95 {p95:6.1f} ms, {len(response.data) / 1024:8.1f} KiB"
                 )
+            after_a_new_complaint(app, client, args.page_requests)
             app.extensions["portal.db"].engine.dispose()
         finally:
             if server is not None:

@@ -15,6 +15,7 @@ import pytest
 
 from portal import clock
 from portal.config import ConfigurationError, load
+from portal.models import Category, ComplaintCategory
 from portal.stats import coverage
 from portal.stats.schedule import Publication, period_end, publication
 from tests import factories
@@ -179,8 +180,14 @@ def test_an_edit_to_a_counted_complaint_changes_the_statistics_version(client, w
     tag = changed.headers["ETag"]
     counted.facility = db.get(type(counted.facility), world["facility_id"])
     db.commit()
-    assert client.get("/ru/").headers["ETag"] != tag
+    moved = client.get("/ru/").headers["ETag"]
+    assert moved != tag
     assert national_count(client) == 13
+    counted.categories = [ComplaintCategory(category=Category.TORTURE)]  # only the links change
+    db.commit()
+    assert client.get("/ru/").headers["ETag"] != moved
+    torture = "/api/v1/complaint-statistics?level=national&period=all&category=torture"
+    assert client.get(torture).get_json()["rows"][0]["complaints_received"] is None  # 1: "<10"
 
 
 @pytest.mark.parametrize(

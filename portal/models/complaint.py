@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -19,8 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.models._columns import Timestamp, enum_column, utcnow
 from portal.models.base import Base
@@ -263,3 +265,29 @@ class Attachment(Base):
 
     complaint: Mapped[Complaint] = relationship(back_populates="attachments")
     message: Mapped[Message | None] = relationship(back_populates="attachments")
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_recategorised(db: Session, _context: Any, _instances: Any) -> None:
+    """A stored complaint's ``updated_at`` moves whenever its categories change.
+
+    Adding or removing a category writes only ``complaint_categories``; the
+    published statistics notice edits to the complaints they count by their
+    latest ``updated_at`` (:func:`portal.stats.schedule.fingerprint`), so the
+    complaint itself is touched here.
+    """
+    touched: set[Complaint] = set()
+    with db.no_autoflush:
+        for link in (*db.new, *db.deleted):
+            if isinstance(link, ComplaintCategory):
+                owner = link.complaint or (
+                    db.get(Complaint, link.complaint_id) if link.complaint_id else None
+                )
+                if owner is not None:
+                    touched.add(owner)
+        for obj in db.dirty:
+            if isinstance(obj, Complaint) and inspect(obj).attrs.categories.history.has_changes():
+                touched.add(obj)
+    for complaint in touched:
+        if inspect(complaint).persistent and complaint not in db.deleted:
+            complaint.updated_at = utcnow()

@@ -241,10 +241,10 @@ def data_version(db: Session, published: Publication) -> tuple[Any, ...]:
     """A cheap fingerprint of what ``published`` statistics depend on, in two small queries.
 
     The counted complaints (:func:`portal.stats.schedule.fingerprint`: how many,
-    their latest ``updated_at``, their category links) and the count and highest
-    id of facilities. Complaints received after the period's end change nothing.
-    Edits that leave this fingerprint unchanged (a facility moved to another
-    region) are picked up by the rebuild every :data:`MAX_AGE_SECONDS`.
+    their latest ``updated_at``) and the count and highest id of facilities.
+    Complaints received after the period's end change nothing. Edits that leave
+    this fingerprint unchanged (a facility moved to another region) are picked
+    up by the rebuild every :data:`MAX_AGE_SECONDS`.
     """
     facilities = db.execute(select(func.count(Facility.id), func.max(Facility.id))).one()
     return (*fingerprint(db, published), *facilities)
