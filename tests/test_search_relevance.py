@@ -1,0 +1,48 @@
+"""Relevance of complaint search, measured on the judged collection in tests/search_judged/.
+
+The collection's own consistency and the measures are checked here.
+``bench/search_relevance.py`` prints the figures per kind, next to plain-Whoosh
+baselines.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+from tests.search_judged.scoring import (
+    COLLECTION,
+    KINDS,
+    load_complaints,
+    load_queries,
+    recall_at,
+    reciprocal_rank,
+)
+
+
+def test_collection_is_complete_and_consistent():
+    complaints = load_complaints()
+    queries = load_queries()
+    refs = [item["ref"] for item in complaints]
+    assert len(complaints) >= 80 and len(queries) >= 60
+    assert len(set(refs)) == len(refs)
+    assert all(item["narrative"].strip() for item in complaints)
+    for query in queries:
+        assert query.relevant, query.id
+        assert query.relevant <= set(refs), query.id
+        assert set(query.kinds) <= set(KINDS), query.id
+    per_kind = Counter(kind for query in queries for kind in query.kinds)
+    assert all(per_kind[kind] >= 5 for kind in KINDS), per_kind
+    with (COLLECTION / "annotations.csv").open(encoding="utf-8") as handle:
+        annotated = [row["ref"] for row in csv.DictReader(handle)]
+    assert annotated == refs
+
+
+def test_measures():
+    relevant = frozenset({"a", "b", "c"})
+    assert recall_at(["x", "a", "c"], relevant) == 2 / 3
+    assert recall_at([str(n) for n in range(10)] + ["a"], relevant) == 0
+    many = frozenset(str(n) for n in range(12))
+    assert recall_at([str(n) for n in range(10)], many) == 1.0  # capped at ten
+    assert reciprocal_rank(["x", "y", "b"], relevant) == 1 / 3
+    assert reciprocal_rank(["x"] * 10 + ["a"], relevant) == 0.0
