@@ -21,14 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.search_judged.runners import BASELINES, run_all
 from tests.search_judged.scoring import (
-    BASELINES,
     KINDS,
     format_misses,
     format_table,
     load_complaints,
     load_queries,
-    run_all,
 )
 
 
