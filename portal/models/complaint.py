@@ -88,6 +88,7 @@ class Complaint(Base):
     """A report of a custody incident."""
 
     __tablename__ = "complaints"
+    __table_args__ = (UniqueConstraint("import_source", "external_ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Short reference reviewers use between themselves; not a secret, not the receipt.
@@ -132,6 +133,10 @@ class Complaint(Base):
     #: Keyed digest that finds the complaint for a receipt before the slow hash is checked.
     receipt_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Who sent an imported complaint (``import-complaints --source``); None for the form.
+    import_source: Mapped[str | None] = mapped_column(String(64))
+    #: The sender's own case number, shown and searchable; unique per ``import_source``.
+    external_ref: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(
         Timestamp, default=utcnow, onupdate=utcnow, index=True
