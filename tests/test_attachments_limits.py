@@ -25,12 +25,8 @@ from werkzeug.datastructures import FileStorage
 
 from portal.files import AttachmentRejected, clean_upload, clean_uploads, images, pdf, sandbox
 from portal.files.limits import Refused
-from tests import test_complaints
 from tests.support import hostile_files
 from tests.test_complaints import submit
-
-#: A facility to report about: the fixture of the citizen's journey, shared.
-place = test_complaints.place
 
 
 def upload(data: bytes, filename: str = "file") -> FileStorage:
