@@ -12,17 +12,16 @@ import shutil
 from pathlib import Path
 
 from sqlalchemy import func, select
-from whoosh import fields, index
+from whoosh import index
 
 from portal.models import IndexTask
+from portal.search import store
 from tests import factories
 
 
 def _index_with(app, documents: int) -> None:
-    """A readable index holding ``documents`` documents."""
-    folder = Path(app.config["INDEX_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
-    ix = index.create_in(str(folder), fields.Schema(id=fields.ID(stored=True)))
+    """A readable index of the portal's schema holding ``documents`` documents."""
+    ix = store.create_index(Path(app.config["INDEX_DIR"]))
     with ix.writer() as writer:
         for number in range(documents):
             writer.add_document(id=str(number + 1))

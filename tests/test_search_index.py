@@ -270,13 +270,13 @@ def test_contact_and_receipt_never_reach_the_index_files(db, folder):
         contact_encrypted=b"canarycontact4417 +7 701 000 00 00",
         receipt_hash="$argon2id$v=19$canaryreceipthash",
         receipt_lookup="canaryreceiptlookup",
-        place_text="ИВС at zebraplace",
+        place_text="ИВС at zebraplaz",
     )
     catch_up(db, folder)
     rebuild(db, folder)
     data = raw_bytes(folder).lower()
 
-    assert b"zebracontrol" in data and b"zebraplace" in data  # the scan does see indexed words
+    assert b"zebracontrol" in data and b"zebraplaz" in data  # the scan does see indexed words
     for canary in (b"canarycontact4417", b"canaryreceipthash", b"canaryreceiptlookup"):
         assert canary not in data
 

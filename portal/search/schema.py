@@ -1,49 +1,100 @@
 """What a complaint looks like inside the search index, and what never goes in.
 
-Reviewers search complaints by words of the narrative and the free-text place,
-and filter them by facility, region, category, status, language, relation,
-camera answers and dates. The document is built from an explicit list of
-columns, so the encrypted contact, the receipt hash and the receipt lookup are
-never even read from the database here, let alone written to the index.
+Reviewers search complaints by the words of the narrative, the free-text place
+and the messages exchanged about it, and by its reference or the sender's own
+case number; they filter by region, facility, facility type, category, status,
+language, relation, camera answers, assigned reviewer and dates. Free text is
+analysed by :func:`portal.search.analysis.complaint_analyzer`; every filter is
+a plain term field, so filters and facet counts read postings, never stored
+documents. The document is built from an explicit list of columns, so the
+encrypted contact, the receipt hash and the receipt lookup are never even read
+from the database here, let alone written to the index.
 
-The analyzers are plain for now; Kazakh and Russian analyzers come later and
-need a ``search rebuild``, because an index keeps the (pickled) schema it was
-created with and every writer uses that one.
+An index keeps the (pickled) schema it was created with, and every writer uses
+that one. :func:`signature` names this code's schema (its version and what the
+analyzer makes of a probe text); an index with another signature is refused
+(:class:`portal.search.store.SchemaMismatch`) until ``search rebuild``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
-from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from portal.models import Complaint, ComplaintCategory
+from portal.models import Complaint, ComplaintCategory, Facility, Message
+from portal.search.analysis import complaint_analyzer
+
+#: Raise when fields or their meaning change; an index of another version needs a rebuild.
+SCHEMA_VERSION = 2
+#: Words the analyzer fingerprint is taken from: a changed analyzer changes their terms.
+PROBE_TEXT = (
+    "Камерасында ұрып-соққан, адвокатсыз; электрошокермен Нур-Султан Нұр-Сұлтан Астана "
+    "Qonaev Qaraǵandy Oskemen kamerasynda ozderi shagym Избили дубинкой, видеозапись "
+    "удалили, скорую не вызвали; аштық жариялады; ёлка ЁЖ 2026 ИВС-2"
+)
+#: Free-text fields, searched by every query word.
+TEXT_FIELDS = ("narrative", "place_text", "messages")
+#: Exact-match field for the complaint's reference and the sender's case number.
+REFS_FIELD = "refs"
+#: Filter fields: one or more plain terms per document, counted for facets.
+FILTER_FIELDS = (
+    "region",
+    "facility",
+    "facility_type",
+    "categories",
+    "status",
+    "language",
+    "relation",
+    "camera_present",
+    "camera_working",
+    "out_of_view",
+    "assignee",
+)
+#: The term of a filter field whose value is not known (no region, no facility, nobody).
+NONE = "none"
+#: Date fields (naive UTC): the incident date and when the complaint was received.
+DATE_FIELDS = ("incident", "received")
 
 
 def build_schema() -> Schema:
     """The fields of a complaint document (a new index is always created with this)."""
-    return Schema(
+    analyzer = complaint_analyzer()
+    schema = Schema(
         id=ID(unique=True, stored=True),
-        reference=ID(stored=True),
-        narrative=TEXT(stored=False),
-        place_text=TEXT(stored=False),
-        facility_id=ID(stored=True),
-        region_id=ID(stored=True),
-        categories=KEYWORD(commas=True, lowercase=True, scorable=False),
-        status=ID(stored=True),
-        language=ID,
-        relation=ID,
-        camera_present=ID,
-        camera_working=ID,
-        out_of_view=ID,
-        created_at=DATETIME(stored=True),
-        incident_date=DATETIME,
+        reference=STORED,
+        external_ref=STORED,
+        refs=KEYWORD(lowercase=True, commas=True, scorable=False),
+        narrative=TEXT(analyzer=analyzer, stored=True),
+        place_text=TEXT(analyzer=analyzer, stored=True),
+        messages=TEXT(analyzer=analyzer),
+        categories=KEYWORD(commas=True, scorable=False),
+        incident=DATETIME,
+        received=DATETIME(sortable=True),
+        **{name: ID for name in FILTER_FIELDS if name != "categories"},
     )
+    schema.portal_signature = signature()
+    return schema
+
+
+@lru_cache(maxsize=1)
+def signature() -> str:
+    """This code's schema: its version and a fingerprint of the analyzer's terms."""
+    terms = [token.text for token in complaint_analyzer()(PROBE_TEXT, mode="index")]
+    digest = hashlib.sha256("\x1f".join(terms).encode("utf-8")).hexdigest()[:16]
+    return f"{SCHEMA_VERSION}-{digest}"
+
+
+def signature_of(schema: Schema) -> str | None:
+    """The signature an index was created with (None for indexes older than signatures)."""
+    return getattr(schema, "portal_signature", None)
 
 
 SCHEMA = build_schema()
@@ -53,6 +104,7 @@ SCHEMA = build_schema()
 INDEXED_COLUMNS = (
     Complaint.id,
     Complaint.reference,
+    Complaint.external_ref,
     Complaint.narrative,
     Complaint.place_text,
     Complaint.facility_id,
@@ -63,24 +115,28 @@ INDEXED_COLUMNS = (
     Complaint.camera_present,
     Complaint.camera_working,
     Complaint.out_of_view,
+    Complaint.assignee_id,
     Complaint.created_at,
     Complaint.incident_date,
+    Facility.type.label("facility_type"),
 )
 
-_ID_FIELDS = (
-    "reference",
-    "facility_id",
-    "region_id",
-    "status",
-    "language",
-    "relation",
-    "camera_present",
-    "camera_working",
-    "out_of_view",
-)
+#: Filter fields read straight from a column (None becomes :data:`NONE`).
+_COLUMN_FILTERS = {
+    "region": "region_id",
+    "facility": "facility_id",
+    "facility_type": "facility_type",
+    "status": "status",
+    "language": "language",
+    "relation": "relation",
+    "camera_present": "camera_present",
+    "camera_working": "camera_working",
+    "out_of_view": "out_of_view",
+    "assignee": "assignee_id",
+}
 
 
-def _naive_utc(value: datetime | date | None) -> datetime | None:
+def naive_utc(value: datetime | date | None) -> datetime | None:
     """Whoosh's DATETIME cannot compare aware datetimes: store naive UTC instead."""
     if value is None:
         return None
@@ -89,42 +145,71 @@ def _naive_utc(value: datetime | date | None) -> datetime | None:
     return datetime.combine(value, time())
 
 
-def to_document(row: Row[Any], categories: Iterable[str]) -> dict[str, Any]:
+def to_document(
+    row: Row[Any], categories: Iterable[str], messages: Iterable[str] = ()
+) -> dict[str, Any]:
     """The index document of one complaint row (as selected with :data:`INDEXED_COLUMNS`)."""
+    refs = [value for value in (row.reference, row.external_ref) if value]
     document: dict[str, Any] = {
         "id": str(row.id),
+        "reference": row.reference,
         "narrative": row.narrative or "",
         "categories": ",".join(sorted(str(category) for category in categories)),
+        "refs": ",".join(ref.replace(",", " ") for ref in refs),
     }
+    if row.external_ref:
+        document["external_ref"] = row.external_ref
     if row.place_text:
         document["place_text"] = row.place_text
-    for name in _ID_FIELDS:
-        value = getattr(row, name)
+    bodies = [body for body in messages if body]
+    if bodies:
+        document["messages"] = "\n".join(bodies)
+    for field, column in _COLUMN_FILTERS.items():
+        value = getattr(row, column)
+        document[field] = NONE if value is None else str(value)
+    for field, column in (("received", "created_at"), ("incident", "incident_date")):
+        value = naive_utc(getattr(row, column))
         if value is not None:
-            document[name] = str(value)
-    for name in ("created_at", "incident_date"):
-        value = _naive_utc(getattr(row, name))
-        if value is not None:
-            document[name] = value
+            document[field] = value
     return document
+
+
+def _grouped(db: Session, statement) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for complaint_id, value in db.execute(statement):
+        grouped[complaint_id].append(value)
+    return grouped
 
 
 def load_documents(db: Session, complaint_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     """The documents of the given complaints that still exist, keyed by complaint id."""
     if not complaint_ids:
         return {}
-    rows = db.execute(select(*INDEXED_COLUMNS).where(Complaint.id.in_(complaint_ids))).all()
+    rows = db.execute(
+        select(*INDEXED_COLUMNS)
+        .outerjoin(Facility, Facility.id == Complaint.facility_id)
+        .where(Complaint.id.in_(complaint_ids))
+    ).all()
     found = [row.id for row in rows]
-    categories: dict[int, list[str]] = defaultdict(list)
+    categories: dict[int, list[Any]] = {}
+    messages: dict[int, list[Any]] = {}
     if found:
-        links = db.execute(
+        categories = _grouped(
+            db,
             select(ComplaintCategory.complaint_id, ComplaintCategory.category).where(
                 ComplaintCategory.complaint_id.in_(found)
-            )
+            ),
         )
-        for complaint_id, category in links:
-            categories[complaint_id].append(category)
-    return {row.id: to_document(row, categories[row.id]) for row in rows}
+        messages = _grouped(
+            db,
+            select(Message.complaint_id, Message.body)
+            .where(Message.complaint_id.in_(found))
+            .order_by(Message.complaint_id, Message.id),
+        )
+    return {
+        row.id: to_document(row, categories.get(row.id, ()), messages.get(row.id, ()))
+        for row in rows
+    }
 
 
 def iter_documents(db: Session, batch_size: int = 1000) -> Iterator[dict[str, Any]]:

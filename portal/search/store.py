@@ -20,14 +20,19 @@ from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import FileLock, LockBase, try_for
 from whoosh.writing import IndexWriter
 
-from portal.search.schema import SCHEMA
+from portal.search.schema import SCHEMA, signature, signature_of
 
 INDEX_NAME = "MAIN"
 WRITE_LOCK = f"{INDEX_NAME}_WRITELOCK"
 
 
 class SchemaMismatch(Exception):
-    """The index on disk has other fields than this code writes: run ``search rebuild``."""
+    """The index on disk was made by another schema or analyzer: run ``search rebuild``."""
+
+
+def is_current(schema) -> bool:
+    """True when an index's schema is this code's (same fields, version and analyzer)."""
+    return sorted(schema.names()) == sorted(SCHEMA.names()) and signature_of(schema) == signature()
 
 
 class _ClosingStorage(FileStorage):
@@ -62,8 +67,10 @@ def index_status(folder: str | Path) -> dict[str, Any]:
         return {"ok": False, "state": "missing"}
     storage = _ClosingStorage(str(folder))
     try:
-        ix = storage.open_index()
+        ix = storage.open_index(INDEX_NAME)
         try:
+            if not is_current(ix.schema):
+                return {"ok": False, "state": "outdated", "documents": ix.doc_count()}
             return {"ok": True, "state": "ready", "documents": ix.doc_count()}
         finally:
             ix.close()
@@ -114,11 +121,11 @@ def open_index(folder: Path) -> FileIndex:
     storage = _ClosingStorage(str(folder))
     try:
         ix = storage.open_index(INDEX_NAME)
-        names = sorted(ix.schema.names())
+        current = is_current(ix.schema)
     except Exception:
         storage.close_all()
         raise
-    if names != sorted(SCHEMA.names()):
+    if not current:
         ix.close()
         raise SchemaMismatch(INDEX_NAME)
     return ix
