@@ -54,6 +54,10 @@ from tests.search_judged.scoring import (
 # --- the portal, loaded with the collection ----------------------------------------------------
 
 
+#: The sender named for the collection's complaints (``import-complaints --source``).
+SOURCE = "judged-collection"
+
+
 @dataclass
 class JudgedPortal:
     """An app whose database and index hold exactly the collection."""
@@ -67,6 +71,15 @@ class JudgedPortal:
 
 def _has_command(app, name: str) -> bool:
     return name in app.cli.commands
+
+
+def _import_args(app, path: Path) -> list[str]:
+    """``import-complaints FILE``, naming the sender when the command takes one."""
+    command = app.cli.commands["import-complaints"]
+    args = ["import-complaints", str(path)]
+    if any(param.name == "source" for param in command.params):
+        args += ["--source", SOURCE]
+    return args
 
 
 def _month_or_day(value: str | None) -> tuple[date | None, str]:
@@ -101,6 +114,7 @@ def _insert_with_models(db, complaints: Sequence[dict[str, Any]]) -> None:
             created_at=datetime.fromisoformat(item["received_at"]),
         )
         if hasattr(Complaint, "external_ref"):
+            complaint.import_source = SOURCE
             complaint.external_ref = item["ref"]
         complaint.categories = [ComplaintCategory(category=Category(c)) for c in item["categories"]]
         db.add(complaint)
@@ -141,9 +155,7 @@ def judged_portal(complaints_path: Path = COMPLAINTS) -> Iterator[JudgedPortal]:
                 ensure_regions(session)
                 session.commit()
             if _has_command(app, "import-complaints"):
-                result = app.test_cli_runner().invoke(
-                    args=["import-complaints", str(complaints_path)]
-                )
+                result = app.test_cli_runner().invoke(args=_import_args(app, complaints_path))
                 if result.exit_code != 0:
                     raise RuntimeError(f"import-complaints failed:\n{result.output}")
                 loaded_with = "import-complaints"
