@@ -34,9 +34,10 @@ STAFF_SIDE = ("portal.auth", "portal.review", "portal.admin", "portal.audit")
 #: factory above them), the shared pieces (everything else), and the data and settings below.
 PARTS_FLOOR = ("portal.site", "portal.cli", "portal.errors", *PUBLIC_SIDE, *STAFF_SIDE)
 BOTTOM_FLOOR = ("portal.models", "portal.db", "portal.config", "portal.clock")
-#: What the search package may import from the portal: the data and its database, nothing of
-#: users, pages or features (scope will be handed to it as an argument).
-SEARCH_MAY_IMPORT = ("portal.search", "portal.models", "portal.db", "portal.config")
+#: What the search package may import from the portal: the data, its database, the settings and
+#: the text helpers (folding, Kazakh Latin; they import nothing of the portal), nothing of users,
+#: pages, features or demo data (a reviewer's scope will be handed to it as an argument).
+SEARCH_MAY_IMPORT = ("portal.search", "portal.models", "portal.db", "portal.config", "portal.text")
 #: Model names search must not use: who may see what is decided outside the index.
 USER_MODELS = frozenset({"User", "Role", "user_regions", "AuditEvent"})
 #: Web frameworks: models that import one would know about pages.
