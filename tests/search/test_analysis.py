@@ -15,7 +15,7 @@ def test_russian_forms_share_a_stem():
 
 
 def test_kazakh_letters_and_hyphenated_names_are_kept():
-    assert terms("Нұр-Сұлтан") == ["нұр-сұлтан"]
+    assert "city:astana" in terms("Нұр-Сұлтан")
 
 
 def test_case_and_yo_are_folded():

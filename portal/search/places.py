@@ -1,0 +1,42 @@
+"""Places: every name, alias and former name of a city or region meets on one token.
+
+``portal/data/places.csv`` lists each name (Kazakh, Russian, former: Нұр-Сұлтан,
+Нур-Султан, Акмола, Целиноград…) with the tokens it stands for
+(``city:astana``; a region adds its own and, when they share a name, its
+centre's: ``Павлодар облысы`` → ``region:pavlodar city:pavlodar``). The
+analyzer adds those tokens at the position of the name, in any case form and
+script (Астанада, в Нур-Султане, Öskemende, Oskemen), so a query naming a
+place in any of its forms finds complaints that name it in any other.
+
+A few names are also ordinary words (орал- 'return', Russian семей 'of
+families'): those rows say ``capital`` and match complaint text only when
+written with a capital letter.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from portal.search.lexicon import Lexicon, read_rows
+
+PLACES_FILE = "places.csv"
+
+
+@cache
+def place_lexicon() -> Lexicon:
+    """The names of places, keyed for matching complaint and query text."""
+    return Lexicon(
+        (row["name"], row["lang"], row["places"].split(), row["capital"] == "yes")
+        for row in read_rows(PLACES_FILE)
+    )
+
+
+def place_tokens(name: str) -> tuple[str, ...]:
+    """The tokens a place name stands for (``"Нур-Султане"`` → ``("city:astana",)``)."""
+    from portal.search.analysis import query_labels
+
+    labels = query_labels(name)
+    found = place_lexicon().match(labels, 0) if labels else None
+    if found is None or found[0] != len(labels):
+        return ()
+    return found[1].tokens
