@@ -1,38 +1,41 @@
 """How complaint text becomes index terms, for indexing and querying alike.
 
 :func:`complaint_analyzer` is the analyzer of the free-text fields
-(``narrative``, ``place_text``). The chain, for each document or query:
+(``narrative``, ``place_text``). For each document or query,
+:class:`ComplaintAnalyzer`:
 
-1. :class:`ComplaintTokenizer` cuts words: letters (Kazakh ә ғ қ ң ө ұ ү һ і
-   included) and digits; a hyphenated word is cut into its parts at successive
-   positions (ұрып-соғу), except that a Kazakh case ending written after a
-   hyphen stays with its word (СИЗО-ға is СИЗО). Case and ё/е are folded.
-2. :class:`ComplaintFilter` finds the language of each sentence
-   (:mod:`portal.search.language`), gives each word its keys — Kazakh stem,
-   Russian Snowball stem, or both when the word could be either, Latin turned
-   back into Cyrillic, all folded to one reduced key (:mod:`portal.search.keys`)
-   — and adds at the same position the token of a place name in any of its
-   forms (``city:astana``, :mod:`portal.search.places`) and of a thesaurus
-   concept (``syn:beating``, :mod:`portal.search.synonyms`). A name or term of
-   several words (Нур-Султан, жедел жәрдем) takes one position.
+1. cuts words: letters (Kazakh ә ғ қ ң ө ұ ү һ і included) and digits; a
+   hyphenated word is cut into its parts at successive positions (ұрып-соғу),
+   except that a Kazakh ending written after a hyphen stays with its word
+   (СИЗО-ға is СИЗО); case and ё/е are folded;
+2. finds the language of each sentence (:mod:`portal.search.language`) and
+   leaves out function words that cannot match across languages (не, в, мен, да);
+3. gives each word its keys — Kazakh stem, Russian Snowball stem, or both when
+   the word could be either, Latin turned back into Cyrillic, all folded to one
+   reduced key (:mod:`portal.search.keys`);
+4. adds, at the same position, the token of a place named in any of its forms
+   (``city:astana``, :mod:`portal.search.places`) and of a thesaurus concept
+   (``syn:beating``, :mod:`portal.search.synonyms`); a name or term of several
+   words (Нур-Султан, жедел жәрдем) takes one position.
 
-Indexing writes every candidate key at a position; a query (``mode="query"``)
-writes exactly one term per position — a word's best key, or the place or
+Indexing writes every candidate key of a position; a query (``mode="query"``)
+writes exactly one term per position — the word's best key, or the place or
 concept token when the word names one — so word queries and phrases work with
-any query-parser settings.
+any query parser. Everything per word is cached, so a document costs little
+more than a dictionary lookup per word.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from functools import lru_cache
 
-from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
+from whoosh.analysis import Analyzer, Token
 
 from portal.search.kazakh_suffixes import PLURAL, suffix_rows
 from portal.search.keys import Labelled, WordKeys, index_keys, word_keys
-from portal.search.language import Context, context_of
+from portal.search.language import Context, decide
 from portal.search.lexicon import Entry
 from portal.search.places import place_lexicon
 from portal.search.synonyms import thesaurus
@@ -40,58 +43,109 @@ from portal.search.translit import fold, is_latin, to_cyrillic
 
 WORD = re.compile(r"\w+(?:[-‐‑]\w+)*")
 _HYPHENS = re.compile(r"[-‐‑]")
-_SENTENCE_END = re.compile(r"[.!?;\n]")
+_SCAN = re.compile(r"(\w+(?:[-‐‑]\w+)*)|[.!?;\n]+")
 
-#: Kazakh endings written after a hyphen (СИЗО-ға, ИВС-те, 2021-жылы is not one).
+#: Kazakh endings written after a hyphen (СИЗО-ға, ИВС-те; 2021-жылы is two words).
 HYPHEN_ENDINGS = frozenset(
     [text for text, rank, _after, _flags, _harmony in suffix_rows() if rank <= PLURAL]
-    + [
-        "лары",
-        "лері",
-        "тары",
-        "тері",
-        "дары",
-        "дері",
-        "ларда",
-        "лерде",
-        "тарда",
-        "терде",
-        "ларға",
-        "лерге",
-        "тарға",
-        "терге",
-    ]
-    + ["на", "не", "нда", "нде", "нан", "нен", "ның", "нің"]
+    + ["лары", "лері", "тары", "тері", "дары", "дері", "ларда", "лерде", "тарда", "терде"]
+    + ["ларға", "лерге", "тарға", "терге", "на", "не", "нда", "нде", "нан", "нен", "ның", "нің"]
 )
 
-
-class _Word(NamedTuple):
-    """A word as the filter sees it."""
-
-    text: str
-    start: int
-    end: int
-    capital: bool
-    sentence: int
+#: A word: (original text, start, end, sentence number).
+Word = tuple[str, int, int, int]
 
 
-def _parts(match: re.Match[str]) -> Iterator[tuple[str, int, int]]:
-    """The parts of a (possibly hyphenated) word: (text, start, end)."""
-    raw = match.group()
-    start = match.start()
-    pieces: list[tuple[str, int, int]] = []
-    offset = 0
-    for piece in _HYPHENS.split(raw):
-        pieces.append((piece, start + offset, start + offset + len(piece)))
-        offset += len(piece) + 1
-    if len(pieces) > 1 and pieces[-1][0].casefold() in HYPHEN_ENDINGS:
-        text, first, _end = pieces[-2]
-        pieces[-2:] = [(text, first, pieces[-1][2])]
-    yield from pieces
+def split_words(text: str) -> list[Word]:
+    """The words of a text, hyphenated words cut into parts, with their sentence numbers."""
+    words: list[Word] = []
+    sentence = 0
+    for match in _SCAN.finditer(text):
+        raw = match.group(1)
+        if raw is None:
+            sentence += 1
+            continue
+        start, end = match.span()
+        if "-" not in raw and "‐" not in raw and "‑" not in raw:
+            words.append((raw, start, end, sentence))
+            continue
+        parts: list[Word] = []
+        offset = start
+        for piece in _HYPHENS.split(raw):
+            parts.append((piece, offset, offset + len(piece), sentence))
+            offset += len(piece) + 1
+        if len(parts) > 1 and parts[-1][0].casefold() in HYPHEN_ENDINGS:
+            parts[-2:] = [(parts[-2][0], parts[-2][1], end, sentence)]
+        words.extend(parts)
+    return words
 
 
-class ComplaintTokenizer(Tokenizer):
-    """Words of complaint text, case- and ё-folded, with sentence numbers and capitals."""
+@lru_cache(maxsize=300_000)
+def keys_of(raw: str) -> WordKeys:
+    """The keys of a word as written (case and ё folded first)."""
+    return word_keys(raw.casefold().replace("ё", "е"))
+
+
+def _starts_entry(labels: tuple[Labelled, ...]) -> bool:
+    """Whether a place name or thesaurus term may start at a word with these labels."""
+    places, terms = place_lexicon().longest, thesaurus().longest
+    return any(label in places or label in terms for label in labels)
+
+
+@lru_cache(maxsize=300_000)
+def _index_word(
+    keys: WordKeys, context: Context | None
+) -> tuple[tuple[str, ...], tuple[Labelled, ...], bool]:
+    """(terms, labels, may start an entry) of a word indexed in a sentence of this language."""
+    labels = (*index_keys(keys, context), ("=", keys.surface))
+    terms = tuple(dict.fromkeys(text for path, text in labels if path != "="))
+    return terms, labels, _starts_entry(labels)
+
+
+@lru_cache(maxsize=100_000)
+def _query_word(keys: WordKeys) -> tuple[tuple[str, ...], tuple[Labelled, ...], bool]:
+    """(terms, labels, may start an entry) of a query word: one term, every reading as a label.
+
+    A query has no sentence to tell its language, so a name or term matches in
+    any reading of the word; the term written is the word's guess.
+    """
+    texts = [keys.guess[1], keys.kk, keys.loose] + ([keys.ru] if keys.ru else [])
+    labels = (
+        keys.guess,
+        *dict.fromkeys((path, text) for text in texts for path in ("kk", "ru")),
+        ("=", keys.surface),
+    )
+    return (keys.guess[1],), labels, _starts_entry(labels)
+
+
+def _contexts(words: list[Word], keys: list[WordKeys]) -> list[Context | None]:
+    """Each word's sentence language (the document's where a sentence has no signal)."""
+    counts: dict[int, list[int]] = {}
+    for word, word_key in zip(words, keys, strict=True):
+        if word_key.signal:
+            pair = counts.setdefault(word[3], [0, 0])
+            pair[0 if word_key.signal > 0 else 1] += 1
+    kazakh = sum(pair[0] for pair in counts.values())
+    russian = sum(pair[1] for pair in counts.values())
+    document = decide(kazakh, russian)
+    by_sentence = {number: decide(*pair) or document for number, pair in counts.items()}
+    return [by_sentence.get(word[3], document) for word in words]
+
+
+def _match(
+    labels: list[tuple[Labelled, ...]], words: list[Word], index: int, query: bool
+) -> tuple[int, Entry] | None:
+    """The longest place name, else thesaurus term, starting at word ``index``."""
+    place = place_lexicon().match(labels, index)
+    if place is not None and (query or not place[1].capital or words[index][0][:1].isupper()):
+        return place
+    return thesaurus().match(labels, index)
+
+
+class ComplaintAnalyzer(Analyzer):
+    """The complaint-text analyzer (see the module doc); stateless, so it pickles small."""
+
+    is_morph = True
 
     def __call__(
         self,
@@ -106,15 +160,14 @@ class ComplaintTokenizer(Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        """Yield one token per word (one reused Token object, as Whoosh does)."""
+        """Yield the terms of ``value`` (one reused Token, as Whoosh does)."""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         token.boost = 1.0
         token.stopped = False
-        token.whole = not tokenize
         if not tokenize:
             token.original = value
-            token.text = value.casefold().replace("ё", "е")
-            token.capital, token.sentence = False, 0
+            folded = value.casefold().replace("ё", "е")
+            token.text = fold(to_cyrillic(folded) if is_latin(folded) else folded)
             token.pos, token.startchar, token.endchar = (
                 start_pos,
                 start_char,
@@ -122,139 +175,63 @@ class ComplaintTokenizer(Tokenizer):
             )
             yield token
             return
-        position = start_pos
-        sentence = 0
-        last_end = 0
-        for match in WORD.finditer(value):
-            if _SENTENCE_END.search(value, last_end, match.start()):
-                sentence += 1
-            last_end = match.end()
-            for text, start, end in _parts(match):
-                token.original = text
-                token.text = text.casefold().replace("ё", "е")
-                token.capital = text[:1].isupper()
-                token.sentence = sentence
-                token.pos = position
-                token.startchar, token.endchar = start_char + start, start_char + end
-                position += 1
-                yield token
-
-
-def _contexts(words: list[_Word], keys: list[WordKeys]) -> list[Context | None]:
-    """The language context of each sentence, the document's where a sentence has no signal."""
-    by_sentence: dict[int, list[int]] = {}
-    for word, word_key in zip(words, keys, strict=True):
-        by_sentence.setdefault(word.sentence, []).append(word_key.signal)
-    document = context_of(signal for signals in by_sentence.values() for signal in signals)
-    contexts = {number: context_of(signals) or document for number, signals in by_sentence.items()}
-    return [contexts[word.sentence] for word in words]
-
-
-def _match(
-    labels: list[list[Labelled]], words: list[_Word], index: int, query: bool
-) -> tuple[int, Entry] | None:
-    """The longest place name or thesaurus term at word ``index``."""
-    place = place_lexicon().match(labels, index)
-    if place is not None and (query or not place[1].capital or words[index].capital):
-        return place
-    return thesaurus().match(labels, index)
-
-
-def _query_labels(keys: WordKeys) -> list[Labelled]:
-    """A query word's labels: its guess first, then every reading (a query has no context)."""
-    labels = [keys.guess, ("kk", keys.kk), ("kk", keys.loose), ("=", keys.surface)]
-    if keys.ru:
-        labels.append(("ru", keys.ru))
-    return list(dict.fromkeys(labels))
-
-
-def _folded_whole(text: str) -> str:
-    """A single term given unanalysed (prefix and wildcard text): script and letters folded."""
-    return fold(to_cyrillic(text) if is_latin(text) else text)
-
-
-class ComplaintFilter(Filter):
-    """Keys, places and thesaurus concepts of the words of one text (see the module doc)."""
-
-    is_morph = True
-
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        """Re-emit the words' tokens as index or query terms."""
-        words: list[_Word] = []
-        token = None
-        start_pos = 0
-        for token in tokens:
-            if not words:
-                start_pos = token.pos
-            if getattr(token, "whole", False):
-                token.text = _folded_whole(token.text)
-                yield token
-                return
-            words.append(
-                _Word(
-                    token.text,
-                    token.startchar if token.chars else 0,
-                    token.endchar if token.chars else 0,
-                    token.capital,
-                    token.sentence,
-                )
-            )
-        if token is None:
-            return
-        query = token.mode == "query"
-        keys = [word_keys(word.text) for word in words]
+        query = mode == "query"
+        words = split_words(value)
+        keys = [keys_of(word[0]) for word in words]
         if query:
-            labels = [_query_labels(key) for key in keys]
+            kept = [index for index, key in enumerate(keys) if not key.stop]
+            records = [_query_word(keys[index]) for index in kept]
         else:
             contexts = _contexts(words, keys)
-            labels = [
-                [*index_keys(key, context), ("=", key.surface)]
-                for key, context in zip(keys, contexts, strict=True)
-            ]
-        yield from self._emit(token, words, labels, query, start_pos)
-
-    def _emit(
-        self, token: Token, words: list[_Word], labels: list[list[Labelled]], query: bool, pos: int
-    ) -> Iterator[Token]:
-        """Yield the terms, position by position."""
+            kept = [index for index, key in enumerate(keys) if not key.stop]
+            records = [_index_word(keys[index], contexts[index]) for index in kept]
+        words = [words[index] for index in kept]
+        labels = [record[1] for record in records]
+        pos = start_pos
         index = 0
         while index < len(words):
-            found = _match(labels, words, index, query)
+            found = _match(labels, words, index, query) if records[index][2] else None
             span = found[0] if found else 1
-            first, last = words[index], words[index + span - 1]
+            first = words[index]
             token.pos = pos
-            if found and query:
-                texts = [(found[1].tokens[0], first.start, last.end)]
-            elif query:
-                texts = [(labels[index][0][1], first.start, first.end)]
+            if found is None:
+                start, end = first[1], first[2]
+                token.startchar, token.endchar = start_char + start, start_char + end
+                for text in records[index][0]:
+                    token.text = text
+                    yield token
             else:
-                texts = [
-                    (key, word.start, word.end)
-                    for word, word_labels in zip(
-                        words[index : index + span], labels[index : index + span], strict=True
-                    )
-                    for path, key in word_labels
-                    if path != "="
-                ]
-                if found:
-                    texts += [(text, first.start, last.end) for text in found[1].tokens]
-            seen: set[str] = set()
-            for text, start, end in texts:
-                if text in seen:
-                    continue
-                seen.add(text)
-                token.text, token.startchar, token.endchar = text, start, end
-                yield token
+                yield from self._entry(
+                    token,
+                    found[1],
+                    records[index : index + span],
+                    words[index : index + span],
+                    query,
+                    start_char,
+                )
             index += span
             pos += 1
+
+    @staticmethod
+    def _entry(
+        token: Token, entry: Entry, records: list, words: list[Word], query: bool, start_char: int
+    ) -> Iterator[Token]:
+        """The terms of a matched place name or thesaurus term (one position)."""
+        token.startchar, token.endchar = start_char + words[0][1], start_char + words[-1][2]
+        texts = [entry.tokens[0]] if query else list(entry.tokens)
+        if not query:
+            texts += [text for record in records for text in record[0]]
+        for text in dict.fromkeys(texts):
+            token.text = text
+            yield token
 
 
 def complaint_analyzer() -> Analyzer:
     """The analyzer of free-text complaint fields, for indexing and query parsing alike."""
-    return ComplaintTokenizer() | ComplaintFilter()
+    return ComplaintAnalyzer()
 
 
-def query_labels(text: str) -> list[list[Labelled]]:
-    """The query-mode labelled keys of each word of ``text`` (for lookups outside the index)."""
-    tokens = ComplaintTokenizer()(text)
-    return [_query_labels(word_keys(token.text)) for token in tokens]
+def query_labels(text: str) -> list[tuple[Labelled, ...]]:
+    """The query-mode labelled keys of each content word of ``text`` (lookups outside the index)."""
+    keys = [keys_of(word[0]) for word in split_words(text)]
+    return [_query_word(key)[1] for key in keys if not key.stop]

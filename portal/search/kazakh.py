@@ -102,10 +102,16 @@ def _suffixes(lenient: bool) -> tuple[Suffix, ...]:
 
 
 def _harmony_allows(stem: str, harmony: str, lenient: bool) -> bool:
-    """Whether a suffix of this harmony may follow this stem."""
+    """Whether a suffix of this harmony may follow this stem.
+
+    An е after a back vowel is a loanword's (Тоқаевқа, Қонаевта): either goes.
+    """
     if not harmony:
         return True
-    for char in reversed(stem):
+    for index in range(len(stem) - 1, -1, -1):
+        char = stem[index]
+        if char in "еэ" and any(vowel in _STRICT_BACK for vowel in stem[:index]):
+            return True
         if lenient:
             if char == "е":
                 return harmony == "front"
@@ -138,24 +144,30 @@ def _protected(view: str) -> bool:
     return folded in _exceptions()[0] or folded.endswith("стан")
 
 
-def _fits(view: str, suffix: Suffix, rank: int, verbal: bool, opener: bool, lenient: bool) -> bool:
-    """Whether ``suffix`` may come off the end of ``view`` in the current state."""
+def _fits(view: str, suffix: Suffix, state: tuple[int, bool, bool, bool], lenient: bool) -> bool:
+    """Whether ``suffix`` may come off the end of ``view`` in this state.
+
+    The state is (rank reached, verbal, converb opened, surely verbal).
+    """
+    rank, verbal, opener, strong = state
     if suffix.rank <= rank or not view.endswith(suffix.text):
         return False
     flags = suffix.flags
     if ("n" in flags and not verbal) or ("k" in flags and not opener):
         return False
+    if "m" in flags and not strong:
+        return False
     rest = view[: -len(suffix.text)]
     if not rest or rest[-1] not in suffix.after or not _stem_allowed(rest):
         return False
-    if (suffix.text in ("п", "л") or suffix.rank == VERBALIZER) and len(rest) < 4:
+    if (suffix.text in ("п", "л", "т") or suffix.rank == VERBALIZER) and len(rest) < 4:
         return False
     if suffix.rank == PASSIVE and suffix.text == "л" and rest[-1] not in "ае":
         return False
     return _harmony_allows(rest, suffix.harmony, lenient)
 
 
-def _strip(view: str, rank: int, verbal: bool, opener: bool, lenient: bool) -> tuple[str, ...]:
+def _strip(view: str, state: tuple[int, bool, bool, bool], lenient: bool) -> tuple[str, ...]:
     """The suffixes that come off ``view`` from this state, outermost first.
 
     Of the suffixes that fit, the one that lets the most come off in all wins
@@ -168,7 +180,7 @@ def _strip(view: str, rank: int, verbal: bool, opener: bool, lenient: bool) -> t
     for suffix in _suffixes(lenient):
         if best_length >= len(view) - 2:
             break
-        if not _fits(view, suffix, rank, verbal, opener, lenient):
+        if not _fits(view, suffix, state, lenient):
             continue
         flags = suffix.flags
         new_rank = suffix.rank
@@ -177,7 +189,9 @@ def _strip(view: str, rank: int, verbal: bool, opener: bool, lenient: bool) -> t
         if "p" in flags:
             new_rank = PLURAL
         rest = view[: -len(suffix.text)]
-        inner = _strip(rest, new_rank, verbal or "v" in flags, "c" in flags, lenient)
+        verbal = state[1] or "v" in flags or "w" in flags
+        strong = state[3] or "w" in flags
+        inner = _strip(rest, (new_rank, verbal, "c" in flags, strong), lenient)
         if "x" in flags and not inner:
             continue
         length = len(suffix.text) + sum(len(part) for part in inner)
@@ -190,7 +204,7 @@ def _strip(view: str, rank: int, verbal: bool, opener: bool, lenient: bool) -> t
 def analyse(word: str, lenient: bool = False) -> Stemmed:
     """The stem of a lower-case Cyrillic word and the suffixes taken off it."""
     view = lenient_view(word) if lenient else word.replace("ё", "е")
-    suffixes = _strip(view, 0, False, False, lenient)
+    suffixes = _strip(view, (0, False, False, False), lenient)
     length = len(word) - sum(len(suffix) for suffix in suffixes)
     return Stemmed(word[:length], suffixes)
 

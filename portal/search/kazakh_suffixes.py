@@ -5,13 +5,15 @@ Each row is ``(suffix, rank, after, flags)``:
 - *rank* is the suffix's slot, counted from the end of the word: a word is
   stripped from the right, and each suffix removed must belong to a slot further
   inside than the one before (person → relative → case → possessive → plural →
-  participle → converb → negation → passive → verb-forming), so ``ұрмағандарын``
+  participle → converb → negation → passive → causative → verb-forming), so ``ұрмағандарын``
   comes apart as ``ұр-ма-ған-дар-ын`` and never in an impossible order;
 - *after* names the sounds the suffix may follow (consonant assimilation: ``-да``
   after vowels and voiced sounds, ``-та`` after voiceless ones, ``-ның`` after
   vowels and м н ң, ``-дың`` after р л й у з ж…);
 - *flags*: ``v`` verbal (opens negation, passive and verb-forming suffixes),
   ``n`` needs a verbal suffix outside it (no bare ``-ма`` or ``-л`` is stripped),
+  ``w`` is surely verbal (unlike -ды/-ты, which may be the accusative), ``m``
+  needs such a suffix outside it (the causative -т: ұйықта-т-па-ды, not адвока-т-ты),
   ``c`` opens a converb vowel (ұра-мын, ұра-ды), ``k`` needs that opening,
   ``s`` suffix of the form
   possessive + case (камера-сында), which uses up the possessive slot too,
@@ -26,7 +28,7 @@ Vowel harmony is read from the suffix's own vowels (back а ы о ұ, front ә �
 from __future__ import annotations
 
 PERSON, RELATIVE, CASE, POSSESSIVE, PLURAL, NONFINITE = 1, 2, 3, 4, 5, 6
-CONVERB, NEGATION, PASSIVE, VERBALIZER = 8, 9, 10, 11
+CONVERB, NEGATION, PASSIVE, CAUSATIVE, VERBALIZER = 8, 9, 10, 11, 12
 
 VOWELS = frozenset("аәеоөұүыіиэюяё")
 SEMIVOWELS = frozenset("уй")
@@ -140,27 +142,29 @@ _PAIRS: tuple[tuple[str | None, str | None, int, str, str], ...] = (
     ("дар", "дер", PLURAL, "LNZ", ""),
     ("тар", "тер", PLURAL, "VL", ""),
     # Participles and the verbal noun.
-    ("ған", "ген", NONFINITE, "voiced", "v"),
-    ("қан", "кен", NONFINITE, "VL", "v"),
-    ("атын", "етін", NONFINITE, "C", "v"),
-    ("йтын", "йтін", NONFINITE, "V", "v"),
+    ("ған", "ген", NONFINITE, "voiced", "vw"),
+    ("қан", "кен", NONFINITE, "VL", "vw"),
+    ("атын", "етін", NONFINITE, "C", "vw"),
+    ("йтын", "йтін", NONFINITE, "V", "vw"),
     ("у", "у", NONFINITE, "any", "v"),
     # Converbs.
-    ("ып", "іп", CONVERB, "C", "v"),
+    ("ып", "іп", CONVERB, "C", "vw"),
     ("п", "п", CONVERB, "V", "v"),
     ("а", "е", CONVERB, "C", "vk"),
     ("й", "й", CONVERB, "V", "vk"),
     # Negation.
-    ("ма", "ме", NEGATION, "VSR", "n"),
-    ("ба", "бе", NEGATION, "NZ", "n"),
-    ("па", "пе", NEGATION, "VL", "n"),
-    ("май", "мей", NEGATION, "VSR", "n"),
-    ("бай", "бей", NEGATION, "NZ", "n"),
-    ("пай", "пей", NEGATION, "VL", "n"),
+    ("ма", "ме", NEGATION, "VSR", "nw"),
+    ("ба", "бе", NEGATION, "NZ", "nw"),
+    ("па", "пе", NEGATION, "VL", "nw"),
+    ("май", "мей", NEGATION, "VSR", "nw"),
+    ("бай", "бей", NEGATION, "NZ", "nw"),
+    ("пай", "пей", NEGATION, "VL", "nw"),
     # Passive (-ыл, -л after a vowel, -ын after л).
-    ("ыл", "іл", PASSIVE, "Cnl", "n"),
-    ("л", "л", PASSIVE, "V", "n"),
-    ("ын", "ін", PASSIVE, "L", "n"),
+    ("ыл", "іл", PASSIVE, "Cnl", "nw"),
+    ("л", "л", PASSIVE, "V", "nw"),
+    ("ын", "ін", PASSIVE, "L", "nw"),
+    # Causative -т after a vowel (ұйықта-т-па-ды "did not let sleep").
+    ("т", "т", CAUSATIVE, "V", "m"),
     # Verb-forming -ла/-да/-та (азап → азапта-, тұтқын → тұтқында-).
     ("ла", "ле", VERBALIZER, "VSR", "n"),
     ("да", "де", VERBALIZER, "LNZ", "n"),

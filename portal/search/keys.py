@@ -21,7 +21,7 @@ from typing import NamedTuple
 from whoosh.lang.snowball.russian import RussianStemmer
 
 from portal.search import kazakh
-from portal.search.language import Context, word_signal
+from portal.search.language import Context, is_stop, word_signal
 from portal.search.translit import (
     KAZAKH_LATIN_MARKS,
     fold,
@@ -88,6 +88,7 @@ class WordKeys(NamedTuple):
     ru: str
     guess: Labelled
     signal: int
+    stop: bool = False
 
 
 def russian_key(word: str) -> str:
@@ -108,7 +109,8 @@ def _guess(word: str, strict: kazakh.Stemmed, loose: kazakh.Stemmed) -> Labelled
 def word_keys(word: str) -> WordKeys:
     """The keys of a lower-case word (ё already folded to е)."""
     if word.isdigit() or len(word) < 2:
-        return WordKeys(word, False, False, word, word, word, ("kk", word), 0)
+        stop = is_stop(to_cyrillic(word) if is_latin(word) else word)
+        return WordKeys(word, False, False, word, word, word, ("kk", word), 0, stop)
     if is_latin(word):
         marked = any(char in KAZAKH_LATIN_MARKS for char in word) or "gh" in word
         cyrillic = to_cyrillic(word)
@@ -116,13 +118,14 @@ def word_keys(word: str) -> WordKeys:
         kk = fold(stemmed.stem)
         ru = "" if marked else russian_key(cyrillic)
         guess = ("kk", kk) if marked or stemmed.suffixes or not ru else ("ru", ru)
-        return WordKeys(word, marked, True, kk, kk, ru, guess, 1 if marked else 0)
+        signal = 1 if marked else 0
+        return WordKeys(word, marked, True, kk, kk, ru, guess, signal, is_stop(cyrillic))
     if has_kazakh_letters(word):
         stemmed = kazakh.analyse(word)
         if not stemmed.suffixes:
             stemmed = kazakh.analyse(word, lenient=True)
         kk = fold(stemmed.stem)
-        return WordKeys(word, True, False, kk, kk, "", ("kk", kk), 1)
+        return WordKeys(word, True, False, kk, kk, "", ("kk", kk), 1, is_stop(word))
     strict = kazakh.analyse(word)
     loose = kazakh.analyse(word, lenient=True)
     return WordKeys(
@@ -134,6 +137,7 @@ def word_keys(word: str) -> WordKeys:
         russian_key(word),
         _guess(word, strict, loose),
         word_signal(word, False),
+        is_stop(word),
     )
 
 

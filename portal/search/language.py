@@ -25,20 +25,30 @@ FUNCTION_WORDS = Path(__file__).parent.parent / "data" / "search-function-words.
 
 
 @cache
-def _function_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(Russian words, Kazakh words in their folded view) that tell a sentence's language."""
+def _function_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(Russian words, Kazakh words, stop words); Kazakh and stop words in their folded view."""
     with FUNCTION_WORDS.open(encoding="utf-8", newline="") as handle:
         rows = [row for row in csv.DictReader(handle) if not row["lang"].startswith("#")]
     russian = frozenset(row["word"] for row in rows if row["lang"] == "ru")
     kazakh = frozenset(lenient_view(row["word"]) for row in rows if row["lang"] == "kk")
-    return russian, kazakh
+    stop = frozenset(lenient_view(row["word"]) for row in rows if row["stop"] == "yes")
+    return russian, kazakh, stop
+
+
+def is_stop(word: str) -> bool:
+    """Whether a lower-case Cyrillic word is a function word search leaves out (не, в, мен, да).
+
+    Such words cannot match across languages (Kazakh negation is a suffix, its
+    cases are endings), so a query keeps its content words only.
+    """
+    return lenient_view(word) in _function_words()[2]
 
 
 def word_signal(word: str, kazakh_letters: bool) -> int:
     """+1 for a Kazakh signal, -1 for a Russian one, 0 for neither (lower-case word)."""
     if kazakh_letters:
         return 1
-    russian, kazakh = _function_words()
+    russian, kazakh, _stop = _function_words()
     if word in russian:
         return -1
     if lenient_view(word) in kazakh:

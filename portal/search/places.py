@@ -8,7 +8,9 @@ analyzer adds those tokens at the position of the name, in any case form and
 script (Астанада, в Нур-Султане, Öskemende, Oskemen), so a query naming a
 place in any of its forms finds complaints that name it in any other.
 
-A few names are also ordinary words (орал- 'return', Russian семей 'of
+Names are read in both languages whatever the row says (Семей is in Russian
+text too), and a hyphenated name also matches written as one word (Нурсултан,
+Алмаата). A few names are also ordinary words (орал- 'return', Russian семей 'of
 families'): those rows say ``capital`` and match complaint text only when
 written with a capital letter.
 """
@@ -25,10 +27,13 @@ PLACES_FILE = "places.csv"
 @cache
 def place_lexicon() -> Lexicon:
     """The names of places, keyed for matching complaint and query text."""
-    return Lexicon(
-        (row["name"], row["lang"], row["places"].split(), row["capital"] == "yes")
-        for row in read_rows(PLACES_FILE)
-    )
+    entries = []
+    for row in read_rows(PLACES_FILE):
+        entry = (row["places"].split(), row["capital"] == "yes")
+        entries.append((row["name"], "any", *entry))
+        if "-" in row["name"]:
+            entries.append((row["name"].replace("-", ""), "any", *entry))
+    return Lexicon(entries)
 
 
 def place_tokens(name: str) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ in two steps:
    г/ғ…), so the result is the plain-letter guess (а, у, г…).
 2. :func:`fold` maps every word, after stemming, to a *reduced key* in which
    exactly those letters that ASCII cannot tell apart are merged (ә→а, ө→о,
-   ұ/ү→у, і/й→и, ғ→г, қ→к, ң→н, һ→х, ё/э→е, ь/ъ dropped), doubled letters are
+   ұ/ү→у, і/й→и, ғ→г, қ→к, ң→н, һ→х, ё/э→е, ц→тс, ь/ъ dropped), doubled letters are
    written once, trailing vowels are dropped and a final б/г devoiced (as
    Kazakh does: кітап/кітабы, соқ-/соғып). ы stays apart from и: Russian needs
    it (был ≠ бил) and ASCII typists write it ``y``.
@@ -51,6 +51,7 @@ _FOLD = str.maketrans(
         "ь": None,
         "ъ": None,
         "щ": "ш",
+        "ц": "тс",
     }
 )
 _KEY_VOWELS = frozenset("аеиоуыюя")
@@ -66,7 +67,6 @@ _ASCII_DIGRAPHS = (
     ("zh", "ж"),
     ("gh", "ғ"),
     ("kh", "х"),
-    ("ts", "ц"),
     ("ya", "я"),
     ("yu", "ю"),
     ("yo", "ё"),
@@ -136,8 +136,8 @@ def to_cyrillic(word: str) -> str:
     """A lower-case Latin word in Cyrillic (``qamauda`` → ``қамауда``, ``urdy`` → ``урды``).
 
     Handles the 2021 and 2018 alphabets and ASCII digraphs (sh, ch, zh, gh, kh,
-    ts, ya/ia, yu/iu); a final ``ng`` is ң. Characters that are not Latin
-    letters are kept.
+    ya/ia, yu/iu; ts stays т+с, as in advokatsyz); a final ``ng`` is ң.
+    Characters that are not Latin letters are kept.
     """
     word = word.replace("i̇", "i")
     letters = _latin_letters()
