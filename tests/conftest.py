@@ -37,6 +37,7 @@ import portal.models  # noqa: E402,F401
 from portal import create_app  # noqa: E402
 from portal.db import make_engine, upgrade_schema  # noqa: E402
 from portal.models.base import Base  # noqa: E402
+from portal.search.searchers import close_pools  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.support.postgres import PostgresServer  # noqa: E402
 
@@ -145,6 +146,8 @@ def app_factory(backend, new_database_url, tmp_path) -> Iterator[Callable[..., F
             "INSTANCE_PATH": str(folder),
             "INDEX_DIR": str(folder / "index"),
             "RATELIMIT_ENABLED": False,
+            # A closed response has been indexed (the background indexer's first attempt).
+            "SEARCH_INDEX_WAIT": 10.0,
         }
         settings.update(overrides)
         application = create_app(settings)
@@ -153,6 +156,7 @@ def app_factory(backend, new_database_url, tmp_path) -> Iterator[Callable[..., F
         return application
 
     yield make
+    close_pools()  # the searchers each process keeps open across requests
     for application in apps:
         application.extensions["portal.db"].engine.dispose()
 

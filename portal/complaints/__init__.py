@@ -17,13 +17,15 @@ from flask import Flask
 from flask_babel import format_datetime
 
 from portal.complaints.crypto import rotate_contact_key_command
+from portal.complaints.importing_cli import import_complaints_command
 from portal.complaints.views import bp
 
 __all__ = ["bp", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages, ``rotate-contact-key`` and the ``short_datetime`` filter."""
+    """Register the pages, ``rotate-contact-key``, ``import-complaints`` and ``short_datetime``."""
     app.register_blueprint(bp)
     app.cli.add_command(rotate_contact_key_command)
+    app.cli.add_command(import_complaints_command)
     app.jinja_env.filters["short_datetime"] = lambda value: format_datetime(value, "short")

@@ -9,10 +9,12 @@ same transaction (``DELETE`` for a complaint that was deleted, else
 by hand in the same transaction (:func:`portal.search.outbox.enqueue`) counts as
 done, so a complaint is never queued twice by one commit.
 
-After a commit that queued work, during a web request, the catch-up runs once
-the response has been sent (``call_on_close``), never inside it: the citizen
-gets the receipt without waiting for Whoosh. Outside requests (commands), the
-work waits for ``flask --app wsgi search catch-up``.
+After a commit that queued work, during a web request, the process's
+background indexer is poked once the response has been sent (``call_on_close``),
+never inside it: the citizen gets the receipt without waiting for Whoosh, and
+the indexer retries while another process holds the index
+(:mod:`portal.search.indexer`). Outside requests (commands), the work waits
+for ``flask --app wsgi search catch-up``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from portal.models import (
     Message,
     StatusChange,
 )
-from portal.search.writer import catch_up_quietly
+from portal.search.indexer import after_response
 
 #: Rows whose changes the index reflects, each pointing at its complaint.
 TRACKED_CHILDREN = (ComplaintCategory, ComplaintTag, StatusChange, Message)
@@ -100,10 +102,11 @@ def _after_commit(db: Session) -> None:
     g._index_catch_up_scheduled = True
     engine: Engine = db.get_bind()
     index_dir = Path(current_app.config["INDEX_DIR"])
+    wait = float(current_app.config.get("SEARCH_INDEX_WAIT", 0.0))
 
     @after_this_request
     def _later(response: Response) -> Response:
-        response.call_on_close(lambda: catch_up_quietly(engine, index_dir))
+        response.call_on_close(lambda: after_response(engine, index_dir, wait))
         return response
 
 

@@ -1,0 +1,233 @@
+"""The reviewers' query language, parsed safely into Whoosh query objects.
+
+The language (docs/SEARCH.md, "Query language"):
+
+* words: ``избили дубинкой`` finds complaints with every word, in any form
+  the analyzer knows (case, Kazakh and Russian endings, script);
+* "phrases" in double quotes: the words next to each other, in that order;
+* ``OR`` between two words or phrases (also ``ИЛИ``, ``НЕМЕСЕ``): either;
+* ``-word`` or ``-"a phrase"``: complaints without it;
+* a complaint's reference (``AB-7Q2K4M``) or the sender's case number is found
+  as typed.
+
+Nothing else has a meaning: there is no field syntax (``narrative:x`` is two
+words), no wildcard, no range, no boost, no "match everything". Whoosh's own
+``QueryParser`` would need its field, wildcard, range, boost and "every"
+plugins removed and still has no ``-`` that mixes with ``OR``, so the grammar
+is parsed here and handed to Whoosh as query objects. Length and word count
+are capped before any analysis; a query that breaks a rule raises
+:class:`QueryError` with a code the page translates (:mod:`portal.search.messages`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from whoosh.analysis import Analyzer
+from whoosh.query import And, AndNot, Every, Or, Query, Sequence, Term
+
+from portal.search.schema import REFS_FIELD, TEXT_FIELDS
+
+#: Longest query accepted, in characters.
+MAX_LENGTH = 300
+#: Most words (in phrases too) a query may have.
+MAX_WORDS = 16
+#: Most different terms one word may stand for after analysis (forms, scripts, synonyms).
+MAX_VARIANTS = 24
+#: Words that join two alternatives (upper case only: "или" is an ordinary word).
+OR_WORDS = frozenset({"OR", "ИЛИ", "НЕМЕСЕ"})
+#: Weight of each free-text field in the score.
+FIELD_BOOSTS = {"narrative": 1.0, "place_text": 1.5, "messages": 0.7}
+#: Weight of a reference or case number typed in full: it names one complaint.
+REF_BOOST = 20.0
+
+_CHUNKS = re.compile(r'(?P<minus>(?<!\S)-)?"(?P<phrase>[^"]*)(?P<closed>"?)|(?P<word>[^\s"]+)')
+_WILDCARD = "*?"
+_PUNCTUATION = ".,;:!?()[]{}«»\"'"
+
+
+class QueryError(Exception):
+    """The query cannot be run; ``code`` names why (see :data:`portal.search.messages`)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class ParsedQuery:
+    """A query split the way the service evaluates it.
+
+    ``required``: one Whoosh query per word, phrase or OR-group, all of which a
+    complaint must match; ``excluded``: queries a complaint must not match;
+    ``terms``: the analysed text terms of the required part, for highlighting.
+    An empty ``required`` with no ``excluded`` means "every complaint".
+    """
+
+    required: list[Query] = field(default_factory=list)
+    excluded: list[Query] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)
+
+    @property
+    def is_empty(self) -> bool:
+        """True for a query without words: every complaint (filters still apply)."""
+        return not self.required and not self.excluded
+
+    def whoosh(self) -> Query:
+        """The whole query as one Whoosh query object."""
+        positive: Query = (
+            Every()
+            if not self.required
+            else self.required[0]
+            if len(self.required) == 1
+            else And(self.required)
+        )
+        if not self.excluded:
+            return positive
+        return AndNot(positive, Or(self.excluded) if len(self.excluded) > 1 else self.excluded[0])
+
+
+@dataclass
+class _Item:
+    text: str
+    phrase: bool
+    negated: bool
+
+
+def _items(text: str) -> list[_Item | str]:
+    """Phrases, words and OR markers, in order; raises QueryError for broken syntax."""
+    found: list[_Item | str] = []
+    for match in _CHUNKS.finditer(text):
+        if match.group("word") is not None:
+            word = match.group("word")
+            if word in OR_WORDS:
+                found.append("OR")
+                continue
+            negated = word.startswith("-") and len(word) > 1
+            word = word[1:] if negated else word
+            if word[0] in _WILDCARD:
+                raise QueryError("leading_wildcard")
+            found.append(_Item(word.strip(_WILDCARD), phrase=False, negated=negated))
+        else:
+            if not match.group("closed"):
+                raise QueryError("unclosed_quote")
+            negated = match.group("minus") is not None
+            found.append(_Item(match.group("phrase"), phrase=True, negated=negated))
+    return found
+
+
+def _groups(items: list[_Item | str]) -> list[list[_Item]]:
+    """Items joined by OR become one group; raises QueryError for a dangling OR."""
+    groups: list[list[_Item]] = []
+    joining = False
+    for item in items:
+        if item == "OR":
+            if not groups or joining:
+                raise QueryError("dangling_or")
+            joining = True
+            continue
+        assert isinstance(item, _Item)
+        if joining:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+        joining = False
+    if joining:
+        raise QueryError("dangling_or")
+    return groups
+
+
+class Parser:
+    """Turns query text into a :class:`ParsedQuery` with the index's analyzer."""
+
+    def __init__(self, analyzer: Analyzer, fields: Iterable[str] = TEXT_FIELDS) -> None:
+        self.analyzer = analyzer
+        self.fields = tuple(fields)
+        self._words = 0
+
+    def _positions(self, text: str, terms: set[str]) -> list[list[str]]:
+        """The analysed variants of ``text``, grouped by position."""
+        grouped: dict[int, list[str]] = defaultdict(list)
+        for token in self.analyzer(text, mode="query", positions=True):
+            variants = grouped[token.pos]
+            if token.text not in variants and len(variants) < MAX_VARIANTS:
+                variants.append(token.text)
+        positions = [grouped[pos] for pos in sorted(grouped)]
+        self._words += len(positions)
+        if self._words > MAX_WORDS:
+            raise QueryError("too_many_words")
+        for variants in positions:
+            terms.update(variants)
+        return positions
+
+    def _per_field(self, build: Callable[[str], Query]) -> Query:
+        queries = [build(name) for name in self.fields]
+        return queries[0] if len(queries) == 1 else Or(queries)
+
+    def _word(self, text: str, terms: set[str]) -> Query | None:
+        """One word: each analysed position in any free-text field, or the word as a reference."""
+        parts = [
+            self._per_field(
+                lambda name, variants=variants: _alternatives(
+                    name, variants, FIELD_BOOSTS.get(name, 1.0)
+                )
+            )
+            for variants in self._positions(text, terms)
+        ]
+        query = parts[0] if len(parts) == 1 else And(parts) if parts else None
+        if any(char.isdigit() for char in text):
+            reference = _reference(text)
+            return reference if query is None else Or([query, reference])
+        return query
+
+    def _phrase(self, text: str, terms: set[str]) -> Query | None:
+        positions = self._positions(text, terms)
+        if len(positions) < 2:
+            return self._word(text, terms) if positions else None
+
+        def one_field(name: str) -> Query:
+            boost = FIELD_BOOSTS.get(name, 1.0)
+            return Sequence([_alternatives(name, variants, boost) for variants in positions])
+
+        return Or([self._per_field(one_field), _reference(text)])
+
+    def parse(self, text: str) -> ParsedQuery:
+        """Parse ``text``; raises :class:`QueryError` when it breaks a rule."""
+        text = text.strip()
+        if len(text) > MAX_LENGTH:
+            raise QueryError("too_long")
+        self._words = 0
+        parsed = ParsedQuery()
+        for group in _groups(_items(text)):
+            negated = len(group) == 1 and group[0].negated
+            terms: set[str] = set()
+            queries = [
+                query
+                for item in group
+                if (query := (self._phrase if item.phrase else self._word)(item.text, terms))
+                is not None
+            ]
+            if not queries:
+                continue
+            query = queries[0] if len(queries) == 1 else Or(queries)
+            if negated:
+                parsed.excluded.append(query)
+            else:
+                parsed.required.append(query)
+                parsed.terms.update(terms)
+        if text and parsed.is_empty:
+            raise QueryError("no_words")
+        return parsed
+
+
+def _reference(text: str) -> Query:
+    """A reference or case number typed in full (as indexed: lower case)."""
+    return Term(REFS_FIELD, " ".join(text.strip(_PUNCTUATION).lower().split()), boost=REF_BOOST)
+
+
+def _alternatives(name: str, variants: list[str], boost: float) -> Query:
+    terms = [Term(name, variant, boost=boost) for variant in variants]
+    return terms[0] if len(terms) == 1 else Or(terms)
