@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 import portal.models  # noqa: F401
-from portal.db import alembic_config, engine
+from portal.db import alembic_config, engine, make_engine
 from portal.models.base import Base
 
 
@@ -29,3 +31,31 @@ def test_init_db_is_repeatable_and_loads_regions(runner):
     second = runner.invoke(args=["init-db"])
     assert first.exit_code == 0 and "20" in first.output
     assert second.exit_code == 0 and "0 regions added" in second.output
+
+
+def test_upgrading_to_case_numbers_keeps_every_complaints_rows(tmp_path):
+    """0003 adds columns in place: copying the table on SQLite would cascade-delete children."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0002")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO regions (id, slug, kind, name_kk, name_kk_latn, name_ru, name_en) "
+                "VALUES (1, 'r', 'oblast', 'a', 'a', 'a', 'a')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO complaints (id, reference, region_id, incident_date_precision, "
+                "narrative, camera_present, camera_working, out_of_view, relation, language, "
+                "status, is_demo, created_at, updated_at) VALUES (1, 'R1', 1, 'day', 'text', "
+                "'no', 'no', 'no', 'self', 'ru', 'new', 0, '2026-01-01', '2026-01-01')"
+            )
+        )
+        connection.execute(text("INSERT INTO complaint_categories VALUES (1, 'other')"))
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM complaint_categories")).scalar() == 1
+    engine.dispose()

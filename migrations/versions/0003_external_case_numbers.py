@@ -16,16 +16,20 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('complaints', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('import_source', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('external_ref', sa.String(length=64), nullable=True))
-        batch_op.create_unique_constraint(
-            batch_op.f('uq_complaints_import_source'), ['import_source', 'external_ref']
-        )
+    # Plain ADD COLUMN and CREATE INDEX: no batch "copy and move" of the complaints table,
+    # which on SQLite (foreign keys on) would cascade-delete every complaint's categories,
+    # status steps and messages when the old table is dropped.
+    op.add_column('complaints', sa.Column('import_source', sa.String(length=64), nullable=True))
+    op.add_column('complaints', sa.Column('external_ref', sa.String(length=64), nullable=True))
+    op.create_index(
+        'ix_complaints_import_source_external_ref',
+        'complaints',
+        ['import_source', 'external_ref'],
+        unique=True,
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('complaints', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_complaints_import_source'), type_='unique')
-        batch_op.drop_column('external_ref')
-        batch_op.drop_column('import_source')
+    op.drop_index('ix_complaints_import_source_external_ref', table_name='complaints')
+    op.drop_column('complaints', 'external_ref')  # SQLite 3.35+ drops a column in place
+    op.drop_column('complaints', 'import_source')

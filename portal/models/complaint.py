@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -88,7 +89,12 @@ class Complaint(Base):
     """A report of a custody incident."""
 
     __tablename__ = "complaints"
-    __table_args__ = (UniqueConstraint("import_source", "external_ref"),)
+    #: A unique index, not a constraint: SQLite adds it without copying the table.
+    __table_args__ = (
+        Index(
+            "ix_complaints_import_source_external_ref", "import_source", "external_ref", unique=True
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Short reference reviewers use between themselves; not a secret, not the receipt.
