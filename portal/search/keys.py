@@ -146,7 +146,11 @@ def index_keys(keys: WordKeys, context: Context | None) -> tuple[Labelled, ...]:
     """The labelled keys indexed for a word in a sentence of this language."""
     if keys.kazakh:
         return (("kk", keys.kk),)
-    found: list[Labelled] = [keys.guess]
+    # The query's guess is always indexed (a word always finds itself), but in a
+    # sentence of known language it reads as that language: Russian пару never
+    # becomes the Kazakh пара of the thesaurus.
+    guess_path = {"kk": "kk", "ru": "ru"}.get(context or "", keys.guess[0])
+    found: list[Labelled] = [(guess_path, keys.guess[1])]
     if keys.latin:
         if context != "ru":
             found.append(("kk", keys.kk))

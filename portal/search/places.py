@@ -10,9 +10,10 @@ place in any of its forms finds complaints that name it in any other.
 
 Names are read in both languages whatever the row says (Семей is in Russian
 text too), and a hyphenated name also matches written as one word (Нурсултан,
-Алмаата). A few names are also ordinary words (орал- 'return', Russian семей 'of
-families'): those rows say ``capital`` and match complaint text only when
-written with a capital letter.
+Алмаата), and a Russian region adjective with or without область
+(Карагандинская, Карагандинской области). A few names are also ordinary
+words (орал- 'return', Russian семей 'of families'): those rows say
+``capital`` and match complaint text only when written with a capital letter.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def place_lexicon() -> Lexicon:
         entries.append((row["name"], "any", *entry))
         if "-" in row["name"]:
             entries.append((row["name"].replace("-", ""), "any", *entry))
+        if row["name"].endswith("ская"):
+            entries += [(f"{row['name']} {word}", "any", *entry) for word in ("область", "обл")]
     return Lexicon(entries)
 
 

@@ -11,7 +11,7 @@ in two steps:
    г/ғ…), so the result is the plain-letter guess (а, у, г…).
 2. :func:`fold` maps every word, after stemming, to a *reduced key* in which
    exactly those letters that ASCII cannot tell apart are merged (ә→а, ө→о,
-   ұ/ү→у, і/й→и, ғ→г, қ→к, ң→н, һ→х, ё/э→е, ц→тс, ь/ъ dropped), doubled letters are
+   ұ/ү→у, і/й→и, ғ→г, қ→к, ң→н, һ→х, ё/э→е, ц/тс→с, ь/ъ dropped), doubled letters are
    written once, trailing vowels are dropped and a final б/г devoiced (as
    Kazakh does: кітап/кітабы, соқ-/соғып). ы stays apart from и: Russian needs
    it (был ≠ бил) and ASCII typists write it ``y``.
@@ -51,7 +51,7 @@ _FOLD = str.maketrans(
         "ь": None,
         "ъ": None,
         "щ": "ш",
-        "ц": "тс",
+        "ц": "с",
     }
 )
 _KEY_VOWELS = frozenset("аеиоуыюя")
@@ -170,7 +170,7 @@ def fold(stem: str) -> str:
     ``fold("ұр") == fold("ур")``; ``fold("соққы") == fold("сокы") == "сок"``;
     ``fold("камера") == "камер"`` (the Russian stem of камеры too).
     """
-    key = _DOUBLED.sub(r"\1", stem.translate(_FOLD))
+    key = _DOUBLED.sub(r"\1", stem.translate(_FOLD).replace("тс", "с"))
     while len(key) > 2 and key[-1] in _KEY_VOWELS:
         key = key[:-1]
     if len(key) > 2 and key[-1] in _DEVOICE:

@@ -1,0 +1,94 @@
+"""The kk ↔ ru thesaurus: a Russian query finds Kazakh complaints and back."""
+
+import csv
+
+import pytest
+
+from portal.search.analysis import complaint_analyzer
+from portal.search.lexicon import DATA
+from portal.search.synonyms import THESAURUS_FILE, concepts
+
+
+def index_terms(text: str) -> set[str]:
+    return {token.text for token in complaint_analyzer()(text, mode="index")}
+
+
+def query_terms(text: str) -> list[str]:
+    return [token.text for token in complaint_analyzer()(text, mode="query")]
+
+
+@pytest.mark.parametrize(
+    ("concept", "russian", "kazakh"),
+    [
+        ("beating", "Его избили в камере", "Оны камерада ұрды"),
+        ("beating", "наносили удары", "соққыға жықты"),
+        ("baton", "били резиновой дубинкой", "таяқпен ұрды"),
+        ("baton", "ударил дубинкой", "дубинкамен ұрды"),
+        ("bribe", "вымогали взятку", "пара сұрады"),
+        ("bribe", "требовали взятку", "ақша талап етті"),
+        ("ambulance", "скорую не вызвали", "жедел жәрдем шақырмады"),
+        ("ambulance", "вызвать скорую помощь", "жедел жәрдемді шақырды"),
+        ("lawyer", "адвоката не пустили", "қорғаушыны кіргізбеді"),
+        ("lawyer", "без защитника", "адвокатсыз тергеді"),
+        ("toilet", "не выводили в туалет", "дәретханаға шығармады"),
+        ("switched_off", "камеру выключили", "камераны сөндірді"),
+        ("deleted", "запись удалили", "жазба өшірілді"),
+        ("footage", "видеозапись не дали", "бейнежазбаны бермеді"),
+        ("hunger_strike", "объявил голодовку", "аштық жариялады"),
+        ("torture", "пытали током", "азаптады"),
+        ("threat", "угрожали расправой", "қорқытты"),
+        ("doctor", "врач не пришёл", "дәрігер келмеді"),
+        ("medicine", "лекарства не передали", "дәрі бермеді"),
+        ("electric_shock", "били электрошокером", "электрошокермен қинады"),
+        ("handcuffs", "в наручниках", "кісенмен байлады"),
+        ("suffocation", "душили пакетом", "тұншықтырды"),
+        ("rape", "изнасиловали", "зорлады"),
+        ("camera", "видеокамеры не было", "бейнекамера жоқ"),
+        ("investigator", "следователь", "тергеуші"),
+        ("detention", "его задержали", "оны ұстады"),
+        ("cold", "в холодной камере", "суық камерада"),
+        ("relatives", "родственникам не сообщили", "туыстарына хабарламады"),
+    ],
+)
+def test_both_languages_give_the_concept(concept, russian, kazakh):
+    token = f"syn:{concept}"
+    assert token in index_terms(russian)
+    assert token in index_terms(kazakh)
+
+
+def test_a_query_term_searches_for_its_concept():
+    assert query_terms("избиение") == ["syn:beating"]
+    assert query_terms("ұрды") == ["syn:beating"]
+    assert query_terms("жедел жәрдем") == ["syn:ambulance"]
+    assert query_terms("скорая помощь") == ["syn:ambulance"]
+
+
+def test_russian_para_is_not_a_bribe():
+    assert "syn:bribe" not in index_terms("Меня держали пару дней без еды и воды.")
+    assert "syn:bribe" in index_terms("Тергеуші пара сұрады.")
+
+
+def test_skoro_is_not_an_ambulance():
+    assert "syn:ambulance" not in index_terms("Сказали, что скоро отпустят, скорее всего завтра.")
+
+
+def test_making_a_phone_call_is_not_a_beating():
+    terms = index_terms("Телефон соғуға рұқсат бермеді.")
+    assert "syn:phone_call" in terms
+    assert "syn:beating" not in terms
+
+
+def test_every_concept_has_both_languages():
+    for concept, terms in concepts().items():
+        languages = {lang for lang, _term in terms}
+        assert "any" in languages or {"kk", "ru"} <= languages, concept
+
+
+def test_the_thesaurus_file_is_well_formed():
+    with (DATA / THESAURUS_FILE).open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if not row["concept"].startswith("#")]
+    assert rows
+    for row in rows:
+        assert row["lang"] in ("kk", "ru", "any"), row
+        assert row["term"].strip() == row["term"] and row["term"], row
+    assert len({(row["concept"], row["term"]) for row in rows}) == len(rows)
