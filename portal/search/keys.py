@@ -97,8 +97,14 @@ def russian_key(word: str) -> str:
 
 
 def _guess(word: str, strict: kazakh.Stemmed, loose: kazakh.Stemmed) -> Labelled:
-    """The one key a query uses for a Cyrillic word without Kazakh letters."""
-    if strict.suffixes:
+    """The one key a query uses for a Cyrillic word without Kazakh letters.
+
+    Kazakh when a Kazakh suffix comes off by the strict rules (камерада,
+    адвокатсыз), or an ending only Kazakh typed without its letters has
+    (берди, урган); Russian otherwise, and for a lone -у, which is far more often
+    the Russian accusative (пару, камеру) than a Kazakh verbal noun.
+    """
+    if strict.suffixes and strict.suffixes != ("у",):
         return ("kk", fold(strict.stem))
     if loose.suffixes and loose.suffixes[0] in LOOSE_KAZAKH_ENDINGS:
         return ("kk", fold(loose.stem))
@@ -117,7 +123,9 @@ def word_keys(word: str) -> WordKeys:
         stemmed = kazakh.analyse(cyrillic, lenient=True)
         kk = fold(stemmed.stem)
         ru = "" if marked else russian_key(cyrillic)
-        guess = ("kk", kk) if marked or stemmed.suffixes or not ru else ("ru", ru)
+        # Latin in a complaint portal is Kazakh (Russian speakers write Cyrillic),
+        # and the Russian stemmer would cut Kazakh words (zhardem → жард).
+        guess = ("kk", kk)
         signal = 1 if marked else 0
         return WordKeys(word, marked, True, kk, kk, ru, guess, signal, is_stop(cyrillic))
     if has_kazakh_letters(word):
@@ -146,20 +154,15 @@ def index_keys(keys: WordKeys, context: Context | None) -> tuple[Labelled, ...]:
     """The labelled keys indexed for a word in a sentence of this language."""
     if keys.kazakh:
         return (("kk", keys.kk),)
-    # The query's guess is always indexed (a word always finds itself), but in a
-    # sentence of known language it reads as that language: Russian пару never
-    # becomes the Kazakh пара of the thesaurus.
-    guess_path = {"kk": "kk", "ru": "ru"}.get(context or "", keys.guess[0])
-    found: list[Labelled] = [(guess_path, keys.guess[1])]
+    found: list[Labelled] = [keys.guess]
     if keys.latin:
         if context != "ru":
             found.append(("kk", keys.kk))
         if context != "kk" and keys.ru:
             found.append(("ru", keys.ru))
     elif context == "kk":
-        found += [("kk", keys.kk), ("kk", keys.loose)]
-        if keys.loose == fold(keys.surface):
-            found.append(("ru", keys.ru))
+        # Russian words inside Kazakh sentences are common (code-switching).
+        found += [("kk", keys.kk), ("kk", keys.loose), ("ru", keys.ru)]
     elif context == "ru":
         found.append(("ru", keys.ru))
     else:
