@@ -80,7 +80,7 @@ def split_words(text: str) -> list[Word]:
     return words
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=20_000)
 def keys_of(raw: str) -> WordKeys:
     """The keys of a word as written (case and ё folded first)."""
     return word_keys(raw.casefold().replace("ё", "е"))
@@ -92,7 +92,7 @@ def _starts_entry(labels: tuple[Labelled, ...]) -> bool:
     return any(label in places or label in terms for label in labels)
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=20_000)
 def _index_word(
     keys: WordKeys, context: Context | None
 ) -> tuple[tuple[str, ...], tuple[Labelled, ...], bool]:
@@ -102,7 +102,7 @@ def _index_word(
     return terms, labels, _starts_entry(labels)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=5_000)
 def _query_word(keys: WordKeys) -> tuple[tuple[str, ...], tuple[Labelled, ...], bool]:
     """(terms, labels, may start an entry) of a query word: one term, every reading as a label.
 

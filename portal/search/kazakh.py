@@ -200,7 +200,7 @@ def _strip(view: str, state: tuple[int, bool, bool, bool], lenient: bool) -> tup
     return best
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=40_000)
 def analyse(word: str, lenient: bool = False) -> Stemmed:
     """The stem of a lower-case Cyrillic word and the suffixes taken off it."""
     view = lenient_view(word) if lenient else word.replace("ё", "е")

@@ -111,7 +111,7 @@ def _guess(word: str, strict: kazakh.Stemmed, loose: kazakh.Stemmed) -> Labelled
     return ("ru", russian_key(word))
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=20_000)
 def word_keys(word: str) -> WordKeys:
     """The keys of a lower-case word (ё already folded to е)."""
     if word.isdigit() or len(word) < 2:
@@ -149,7 +149,7 @@ def word_keys(word: str) -> WordKeys:
     )
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=20_000)
 def index_keys(keys: WordKeys, context: Context | None) -> tuple[Labelled, ...]:
     """The labelled keys indexed for a word in a sentence of this language."""
     if keys.kazakh:

@@ -131,7 +131,7 @@ def _y_is_short_i(word: str, index: int) -> bool:
     return not following or following not in _LATIN_VOWELS
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=5_000)
 def to_cyrillic(word: str) -> str:
     """A lower-case Latin word in Cyrillic (``qamauda`` → ``қамауда``, ``urdy`` → ``урды``).
 
@@ -163,7 +163,7 @@ def to_cyrillic(word: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=40_000)
 def fold(stem: str) -> str:
     """The reduced key of a lower-case Cyrillic stem: what index and query terms meet on.
 
