@@ -235,3 +235,12 @@ def query_labels(text: str) -> list[tuple[Labelled, ...]]:
     """The query-mode labelled keys of each content word of ``text`` (lookups outside the index)."""
     keys = [keys_of(word[0]) for word in split_words(text)]
     return [_query_word(key)[1] for key in keys if not key.stop]
+
+
+def place_tokens(name: str) -> tuple[str, ...]:
+    """The tokens a place name stands for (``"Нур-Султане"`` → ``("city:astana",)``)."""
+    labels = query_labels(name)
+    found = place_lexicon().match(labels, 0) if labels else None
+    if found is None or found[0] != len(labels):
+        return ()
+    return found[1].tokens

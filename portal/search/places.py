@@ -37,14 +37,3 @@ def place_lexicon() -> Lexicon:
         if row["name"].endswith("ская"):
             entries += [(f"{row['name']} {word}", "any", *entry) for word in ("область", "обл")]
     return Lexicon(entries)
-
-
-def place_tokens(name: str) -> tuple[str, ...]:
-    """The tokens a place name stands for (``"Нур-Султане"`` → ``("city:astana",)``)."""
-    from portal.search.analysis import query_labels
-
-    labels = query_labels(name)
-    found = place_lexicon().match(labels, 0) if labels else None
-    if found is None or found[0] != len(labels):
-        return ()
-    return found[1].tokens

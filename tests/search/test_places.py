@@ -2,8 +2,7 @@
 
 import pytest
 
-from portal.search.analysis import complaint_analyzer
-from portal.search.places import place_tokens
+from portal.search.analysis import complaint_analyzer, place_tokens
 
 
 def index_terms(text: str) -> set[str]:
