@@ -222,7 +222,9 @@ class Evaluator:
     def __init__(self, searcher: Searcher, cache: SegmentCache) -> None:
         self.searcher = searcher
         self.leaves = [
-            Leaf(sub, offset, cache.data(sub.reader())) for sub, offset in searcher.leaf_searchers()
+            Leaf(sub, offset, cache.data(sub.reader()))
+            for sub, offset in searcher.leaf_searchers()
+            if sub.reader().segment() is not None  # an index without segments has an empty reader
         ]
         self._norms: dict[str, list[float]] = {}
 

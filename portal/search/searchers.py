@@ -63,7 +63,11 @@ class _Held:
     def _leaves(self) -> list[SegmentReader]:
         if self.searcher is None:
             return []
-        return [reader for reader, _offset in self.searcher.reader().leaf_readers()]
+        return [
+            reader
+            for reader, _offset in self.searcher.reader().leaf_readers()
+            if reader.segment() is not None  # an index without segments has an empty reader
+        ]
 
     def refresh(self) -> None:
         """Read the newest table of contents; reopen only the segments that changed."""

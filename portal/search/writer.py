@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
-from whoosh.index import FileIndex
+from whoosh.index import FileIndex, LockError
 from whoosh.writing import IndexWriter
 
 from portal.models import IndexAction
@@ -92,7 +92,9 @@ def _fail(db: Session, size: int, error: Exception) -> int:
     """Count a failed attempt on the batch that could not be written; returns its size."""
     failed = outbox.mark_failed(db, [task.id for task in outbox.next_batch(db, size)], error)
     db.commit()
-    logger.warning("search index catch-up failed: %s", type(error).__name__)
+    # A lock held by another writer is routine (the background indexer retries); the rest is not.
+    level = logging.INFO if isinstance(error, LockError) else logging.WARNING
+    logger.log(level, "search index catch-up failed: %s", type(error).__name__)
     return failed
 
 
@@ -104,6 +106,9 @@ def _work_batch(db: Session, ix: FileIndex, size: int, timeout: float) -> int:
     """
     writer = ix.writer(timeout=timeout, compound=False)
     try:
+        # Read in a transaction begun now, under the lock: a snapshot taken before it (SQLite
+        # keeps one from a transaction's first read) could hold data older than the last writer's.
+        db.commit()
         tasks = outbox.next_batch(db, size)
         if not tasks:
             writer.cancel()
