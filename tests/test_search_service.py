@@ -101,7 +101,10 @@ def test_words_must_all_be_there_in_any_form(world):
 def test_or_phrases_and_exclusion(world):
     assert names(world, search("скорую OR адвоката")) == {"ambulance", "lawyer"}
     assert names(world, search('"коридоре ИВС"')) == {"baton"}
-    assert names(world, search('"ИВС коридоре"')) == set()  # order matters in a phrase
+    reversed_phrase = search('"ИВС коридоре"')
+    assert names(world, reversed_phrase) == set()  # order matters in a phrase …
+    assert names(world, reversed_phrase, partial=True) >= {"baton"}  # … its words apart follow
+    assert reversed_phrase.hits[0].partial and reversed_phrase.total == 0
     assert names(world, search("коридоре")) == {"baton", "camera"}
     assert names(world, search("дубинкой -видеозапись")) == {"baton"}
     assert names(world, search('коридоре -"не работала"')) == {"baton"}
@@ -147,6 +150,14 @@ def test_field_syntax_wildcards_and_ranges_are_plain_words(world):
     parsed = Parser(SCHEMA["narrative"].analyzer).parse("[a TO z] камера*")
     fields = {term.fieldname for query in parsed.required for term in query.leaves()}
     assert fields <= {"narrative", "place_text", "messages", "refs"}
+
+
+def test_plain_words_are_analysed_together_so_a_name_of_two_words_is_one_clause():
+    parser = Parser(SCHEMA["narrative"].analyzer)
+    assert len(parser.parse("Нур Султан").required) == 1  # the place, in any of its names
+    assert len(parser.parse("Нур OR Султан").required) == 1
+    parsed = parser.parse('избили "резиновой дубинкой"')
+    assert len(parsed.required) == 2 and len(parsed.parts) == 3 and parsed.has_phrase
 
 
 def test_the_parser_raises_query_error_with_a_code():

@@ -15,7 +15,7 @@ Queries are Whoosh query objects, as :mod:`portal.search.query` builds them:
 checked against stored positions). Anything else raises :class:`Unsupported`.
 
 Per segment, what never changes while the segment exists (field lengths, the
-documents of each filter value as a bitmask, the received dates) is read once
+documents of each filter value as a bitmask, the date columns) is read once
 per process and kept in a :class:`SegmentCache`.
 """
 
@@ -133,7 +133,7 @@ class SegmentData:
         self.size = size
         self._lengths: dict[str, bytes] = {}
         self._masks: dict[str, dict[str, int]] = {}
-        self._received: array | None = None
+        self._columns: dict[str, array] = {}
 
     def lengths(self, reader: IndexReader, field: str) -> bytes:
         """One byte per document: Whoosh's encoded length of ``field`` (0: empty)."""
@@ -163,12 +163,17 @@ class SegmentData:
             self._masks[field] = found
         return found
 
+    def column(self, reader: IndexReader, field: str) -> array:
+        """A numeric column's value for every document (the date columns of the schema)."""
+        found = self._columns.get(field)
+        if found is None:
+            column = reader.column_reader(field, translate=False)
+            found = self._columns[field] = array("q", column.load())
+        return found
+
     def received(self, reader: IndexReader) -> array:
-        """When each document's complaint was received (Whoosh's DATETIME integers)."""
-        if self._received is None:
-            column = reader.column_reader("received", translate=False)
-            self._received = array("q", column.load() if hasattr(column, "load") else column)
-        return self._received
+        """When each document's complaint was received (microseconds since 1970, UTC)."""
+        return self.column(reader, "received")
 
 
 class SegmentCache:
@@ -227,6 +232,7 @@ class Evaluator:
             if sub.reader().segment() is not None  # an index without segments has an empty reader
         ]
         self._norms: dict[str, list[float]] = {}
+        self._memo: dict[tuple[int, str, str, float], Scores] = {}
 
     def _norm(self, field: str) -> list[float]:
         table = self._norms.get(field)
@@ -259,6 +265,14 @@ class Evaluator:
         raise Unsupported(type(query).__name__)
 
     def _term(self, leaf: Leaf, field: str, text: str, boost: float) -> Scores:
+        """A term's scores in one segment (kept for this search: a phrase's words recur)."""
+        key = (leaf.offset, field, text, boost)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._read_term(leaf, field, text, boost)
+        return found
+
+    def _read_term(self, leaf: Leaf, field: str, text: str, boost: float) -> Scores:
         matcher = _matcher(leaf.reader, field, text)
         if matcher is None:
             return {}
@@ -345,6 +359,14 @@ def without(kept: Scores, removed: Scores | Iterable[int]) -> Scores:
         return kept
     gone = removed.keys() if isinstance(removed, dict) else set(removed)
     return {docnum: score for docnum, score in kept.items() if docnum not in gone}
+
+
+def range_mask(leaf: Leaf, field: str, low: int, high: int) -> int:
+    """The documents of a segment whose numeric column ``field`` is within [low, high]."""
+    values = leaf.data.column(leaf.reader, field)
+    return to_mask(
+        (docnum for docnum, value in enumerate(values) if low <= value <= high), leaf.size
+    )
 
 
 def value_mask(leaf: Leaf, field: str, values: Iterable[str]) -> int:

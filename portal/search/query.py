@@ -22,7 +22,6 @@ are capped before any analysis; a query that breaks a rule raises
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -65,11 +64,20 @@ class ParsedQuery:
     complaint must match; ``excluded``: queries a complaint must not match;
     ``terms``: the analysed text terms of the required part, for highlighting.
     An empty ``required`` with no ``excluded`` means "every complaint".
+    ``parts``: the required clauses with each phrase split into its words, for
+    the complaints that follow the complete matches (a phrase's words apart,
+    or some of the words).
     """
 
     required: list[Query] = field(default_factory=list)
     excluded: list[Query] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)
+    parts: list[Query] = field(default_factory=list)
+
+    @property
+    def has_phrase(self) -> bool:
+        """True when a required clause is a phrase (its words may also be found apart)."""
+        return len(self.parts) > len(self.required)
 
     @property
     def is_empty(self) -> bool:
@@ -148,50 +156,93 @@ class Parser:
         self.fields = tuple(fields)
         self._words = 0
 
-    def _positions(self, text: str, terms: set[str]) -> list[list[str]]:
-        """The analysed variants of ``text``, grouped by position."""
-        grouped: dict[int, list[str]] = defaultdict(list)
-        for token in self.analyzer(text, mode="query", positions=True):
-            variants = grouped[token.pos]
+    def _analysed(self, text: str, terms: set[str]) -> list[tuple[list[str], int]]:
+        """The analysed variants of ``text`` grouped by position, each with its first character."""
+        grouped: dict[int, tuple[list[str], int]] = {}
+        for token in self.analyzer(text, mode="query", positions=True, chars=True):
+            variants, _start = grouped.setdefault(token.pos, ([], token.startchar))
             if token.text not in variants and len(variants) < MAX_VARIANTS:
                 variants.append(token.text)
         positions = [grouped[pos] for pos in sorted(grouped)]
         self._words += len(positions)
         if self._words > MAX_WORDS:
             raise QueryError("too_many_words")
-        for variants in positions:
+        for variants, _start in positions:
             terms.update(variants)
         return positions
+
+    def _positions(self, text: str, terms: set[str]) -> list[list[str]]:
+        """The analysed variants of ``text``, grouped by position."""
+        return [variants for variants, _start in self._analysed(text, terms)]
+
+    def _clause(self, variants: list[str]) -> Query:
+        """One analysed position, in any free-text field."""
+        return self._per_field(
+            lambda name: _alternatives(name, variants, FIELD_BOOSTS.get(name, 1.0))
+        )
+
+    def _words_together(self, words: list[str], terms: set[str]) -> list[Query]:
+        """Plain words typed one after another: analysed together, one clause per position.
+
+        Together, so that a term of several words (``жедел жәрдем``, ``Нур Султан``)
+        becomes its one concept or place token. A word with a digit may also be a
+        reference or case number: its clauses or the reference.
+        """
+        text, spans = "", []
+        for word in words:
+            start = len(text) + (1 if text else 0)
+            text = f"{text} {word}" if text else word
+            spans.append((start, len(text)))
+        owner: dict[int, list[Query]] = {index: [] for index in range(len(words))}
+        clauses: list[tuple[int, Query]] = []
+        for variants, start in self._analysed(text, terms):
+            index = next(
+                i for i, (low, high) in enumerate(spans) if start < high or i == len(spans) - 1
+            )
+            clause = self._clause(variants)
+            owner[index].append(clause)
+            clauses.append((index, clause))
+        result: list[Query] = []
+        done: set[int] = set()
+        for index, clause in clauses:
+            if not any(char.isdigit() for char in words[index]):
+                result.append(clause)
+            elif index not in done:
+                done.add(index)
+                own = owner[index]
+                result.append(Or([own[0] if len(own) == 1 else And(own), _reference(words[index])]))
+        for index, word in enumerate(words):
+            if not owner[index] and any(char.isdigit() for char in word):
+                result.append(_reference(word))
+        return result
 
     def _per_field(self, build: Callable[[str], Query]) -> Query:
         queries = [build(name) for name in self.fields]
         return queries[0] if len(queries) == 1 else Or(queries)
 
     def _word(self, text: str, terms: set[str]) -> Query | None:
-        """One word: each analysed position in any free-text field, or the word as a reference."""
-        parts = [
-            self._per_field(
-                lambda name, variants=variants: _alternatives(
-                    name, variants, FIELD_BOOSTS.get(name, 1.0)
-                )
-            )
-            for variants in self._positions(text, terms)
-        ]
-        query = parts[0] if len(parts) == 1 else And(parts) if parts else None
-        if any(char.isdigit() for char in text):
-            reference = _reference(text)
-            return reference if query is None else Or([query, reference])
-        return query
+        """One word on its own (joined by OR, or excluded): all its clauses, or a reference."""
+        clauses = self._words_together([text], terms)
+        return clauses[0] if len(clauses) == 1 else And(clauses) if clauses else None
 
-    def _phrase(self, text: str, terms: set[str]) -> Query | None:
+    def _phrase(self, text: str, terms: set[str], parts: list[Query] | None = None):
+        """A quoted phrase: its words next to each other, in order, in one field.
+
+        Its words, each in any field, are added to ``parts``.
+        """
         positions = self._positions(text, terms)
         if len(positions) < 2:
-            return self._word(text, terms) if positions else None
+            query = self._word(text, terms) if positions else None
+            if parts is not None and query is not None:
+                parts.append(query)
+            return query
 
         def one_field(name: str) -> Query:
             boost = FIELD_BOOSTS.get(name, 1.0)
             return Sequence([_alternatives(name, variants, boost) for variants in positions])
 
+        if parts is not None:
+            parts.extend(self._clause(variants) for variants in positions)
         return Or([self._per_field(one_field), _reference(text)])
 
     def parse(self, text: str) -> ParsedQuery:
@@ -201,8 +252,24 @@ class Parser:
             raise QueryError("too_long")
         self._words = 0
         parsed = ParsedQuery()
-        for group in _groups(_items(text)):
+        groups = _groups(_items(text))
+        plain = [
+            group[0].text
+            for group in groups
+            if len(group) == 1 and not group[0].phrase and not group[0].negated
+        ]
+        if plain:
+            parsed.required.extend(self._words_together(plain, parsed.terms))
+            parsed.parts.extend(parsed.required)
+        for group in groups:
+            if len(group) == 1 and not group[0].phrase and not group[0].negated:
+                continue  # analysed together above
             negated = len(group) == 1 and group[0].negated
+            if len(group) == 1 and group[0].phrase and not negated:
+                query = self._phrase(group[0].text, parsed.terms, parsed.parts)
+                if query is not None:
+                    parsed.required.append(query)
+                continue
             terms: set[str] = set()
             queries = [
                 query
@@ -217,6 +284,7 @@ class Parser:
                 parsed.excluded.append(query)
             else:
                 parsed.required.append(query)
+                parsed.parts.append(query)
                 parsed.terms.update(terms)
         if text and parsed.is_empty:
             raise QueryError("no_words")

@@ -49,7 +49,7 @@ def _build(db: Session, target: Path, procs: int) -> int:
     ix = store.create_index(target)
     try:
         options = {"procs": procs, "multisegment": True} if procs > 1 else {}
-        writer = ix.writer(limitmb=256, compound=False, **options)
+        writer = store.writer(ix, limitmb=256, compound=False, **options)
         count = 0
         try:
             for document in iter_documents(db):

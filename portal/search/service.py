@@ -31,18 +31,25 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 from markupsafe import Markup
-from whoosh.query import DateRange
 
 from portal.search import engine
 from portal.search.engine import Evaluator, Leaf, Scores
 from portal.search.query import ParsedQuery, Parser, QueryError
-from portal.search.schema import FILTER_FIELDS, NONE, SCHEMA, naive_utc
+from portal.search.schema import (
+    FILTER_FIELDS,
+    NONE,
+    SCHEMA,
+    incident_value,
+    naive_utc,
+    received_value,
+)
 from portal.search.searchers import Unavailable, pool_for
 from portal.search.snippets import snippet
 
 logger = logging.getLogger(__name__)
 
 SORTS = ("relevance", "date")
+_HIGHEST = 2**62
 #: Most hits one call returns, and the deepest page one can ask for.
 MAX_PER_PAGE, MAX_DEPTH = 1000, 10_000
 
@@ -94,17 +101,18 @@ class Filters:
             if values
         }
 
-    def dates(self) -> dict[str, tuple[datetime | None, datetime | None]]:
-        """Date field → (start, end) as naive UTC, for the fields with a range."""
-        ranges = {
-            "incident": (self.incident_from, self.incident_to),
-            "received": (self.received_from, self.received_to),
-        }
-        return {
-            name: (_start(start), _end(end))
-            for name, (start, end) in ranges.items()
-            if start is not None or end is not None
-        }
+    def dates(self) -> dict[str, tuple[int, int]]:
+        """Date column → inclusive (low, high) column values, for the columns with a range."""
+        ranges = {}
+        if self.incident_from is not None or self.incident_to is not None:
+            low = incident_value(_start(self.incident_from)) if self.incident_from else 1
+            high = incident_value(_end(self.incident_to)) if self.incident_to else _HIGHEST
+            ranges["incident"] = (max(low, 1), high)  # 0 is "unknown": outside every range
+        if self.received_from is not None or self.received_to is not None:
+            low = received_value(_start(self.received_from)) if self.received_from else 0
+            high = received_value(_end(self.received_to)) if self.received_to else _HIGHEST
+            ranges["received"] = (low, high)
+        return ranges
 
 
 @dataclass(frozen=True)
@@ -208,8 +216,8 @@ def _segment(leaf: Leaf, index: int, required, excluded, filters: Filters, scope
     chosen = {
         name: engine.value_mask(leaf, name, values) for name, values in filters.terms().items()
     }
-    for name, (start, end) in filters.dates().items():
-        chosen[name] = engine.to_mask(DateRange(name, start, end).docs(leaf.searcher), leaf.size)
+    for name, (low, high) in filters.dates().items():
+        chosen[name] = engine.range_mask(leaf, name, low, high)
     return _Segment(
         leaf=leaf,
         parts=[scores[index] for scores in required],
@@ -347,17 +355,40 @@ def _run(
         ranked.add(segment.leaf, kept, by_date, depth)
         complete.append(kept)
     hits = [(docnum, score, False) for docnum, score in ranked.best(depth)]
-    if len(parsed.required) > 1 and not by_date and len(hits) < depth:
-        fallback = _Ranked()
-        for segment, kept in zip(segments, complete, strict=True):
-            some, _mask = segment.keep(_partial_scores(segment.parts, kept))
-            result.partial += len(some)
-            fallback.add(segment.leaf, some, False, depth - len(hits))
-        hits += [(docnum, score, True) for docnum, score in fallback.best(depth - len(hits))]
+    if not by_date and len(hits) < depth and (parsed.has_phrase or len(parsed.parts) > 1):
+        hits += _fallback(evaluator, parsed, segments, complete, result, depth - len(hits))
     start = (page - 1) * per_page
     result.hits = [_hit(searcher, *item, parsed) for item in hits[start : start + per_page]]
     result.facets = {name: dict(sorted(counts.items())) for name, counts in result.facets.items()}
     return result
+
+
+def _fallback(
+    evaluator: Evaluator,
+    parsed: ParsedQuery,
+    segments: list[_Segment],
+    complete: list[Scores],
+    result: SearchResult,
+    room: int,
+) -> list[tuple[int, float, bool]]:
+    """What follows the complete matches: a phrase's words apart, then some of the words."""
+    parts = [evaluator.scores(part) for part in parsed.parts]
+    apart, some = _Ranked(), _Ranked()
+    for index, (segment, kept) in enumerate(zip(segments, complete, strict=True)):
+        mine = [scores[index] for scores in parts]
+        seen = kept
+        if parsed.has_phrase:
+            loose, _mask = segment.keep(engine.without(engine.intersect(mine), kept))
+            result.partial += len(loose)
+            apart.add(segment.leaf, loose, False, room)
+            seen = {**kept, **loose}
+        if len(mine) > 1:
+            fewer, _mask = segment.keep(_partial_scores(mine, seen))
+            result.partial += len(fewer)
+            some.add(segment.leaf, fewer, False, room)
+    first = apart.best(room)
+    second = some.best(room - len(first))
+    return [(docnum, score, True) for docnum, score in (*first, *second)]
 
 
 def _hit(searcher, docnum: int, score: float, is_partial: bool, parsed: ParsedQuery) -> Hit:

