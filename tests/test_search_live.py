@@ -25,7 +25,7 @@ from whoosh.query import Every
 from portal import create_app
 from portal.db import session
 from portal.models import Facility
-from portal.search import catch_up, rebuild, store
+from portal.search import catch_up, rebuild, rebuilder, store
 from portal.search.indexer import indexer_for
 from portal.search.schema import SCHEMA
 from portal.search.service import search
@@ -144,6 +144,18 @@ def test_a_locked_index_is_still_searched(db, folder):
     finally:
         holder.cancel()
         ix.close()
+
+
+def test_a_rebuild_writes_its_documents_in_chunks_of_segments(db, folder, monkeypatch):
+    monkeypatch.setattr(rebuilder, "CHUNK", 2)
+    made = filed(db, folder, 5)
+    assert rebuild(db, folder, procs=1) == 5
+    ix = whoosh_index.open_dir(str(folder))
+    try:
+        assert len(ix._segments()) == 3 and ix.doc_count() == 5
+    finally:
+        ix.close()
+    assert sorted(hit.id for hit in search("дубинкой").hits) == sorted(made)
 
 
 def test_an_empty_index_is_searched_and_then_refreshed(db, folder):
