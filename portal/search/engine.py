@@ -15,187 +15,29 @@ Queries are Whoosh query objects, as :mod:`portal.search.query` builds them:
 checked against stored positions). Anything else raises :class:`Unsupported`.
 
 Per segment, what never changes while the segment exists (field lengths, the
-documents of each filter value as a bitmask, the date columns) is read once
-per process and kept in a :class:`SegmentCache`.
+documents of each filter value as a bitmask, the date columns, frequent terms'
+postings) is read once per process and kept (:mod:`portal.search.segments`).
 """
 
 from __future__ import annotations
 
-import threading
-from array import array
-from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.query import And, AndNot, Every, Or, Query, Term
 from whoosh.query import Sequence as SequenceQuery
-from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from portal.search.schema import FILTER_FIELDS, NONE
+from portal.search.segments import SegmentCache, SegmentData, from_mask, to_mask
 
 #: Whoosh's BM25F defaults (whoosh.scoring.BM25F).
 B, K1 = 0.75, 1.2
-#: Segments whose data a process keeps (an index has a handful; old ones are dropped).
-CACHED_SEGMENTS = 48
-_BIT = bytes(1 << bit for bit in range(8))
-_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 
 Scores = dict[int, float]
 
 
 class Unsupported(Exception):
     """A query object this evaluator does not know (the caller may ask Whoosh instead)."""
-
-
-# --- bitmasks ------------------------------------------------------------------------------
-
-
-def to_mask(ids: Iterable[int], size: int) -> int:
-    """A bitmask (a Python int) with the bits of ``ids`` set."""
-    buffer = bytearray(size // 8 + 1)
-    for docnum in ids:
-        buffer[docnum >> 3] |= _BIT[docnum & 7]
-    return int.from_bytes(buffer, "little")
-
-
-def from_mask(mask: int, size: int) -> list[int]:
-    """The docnums whose bits are set in ``mask``, ascending."""
-    found: list[int] = []
-    for index, byte in enumerate(mask.to_bytes(size // 8 + 1, "little")):
-        if byte:
-            base = index * 8
-            found.extend(base + bit for bit in _BITS[byte])
-    return found
-
-
-# --- raw postings --------------------------------------------------------------------------
-
-
-def _matcher(reader: IndexReader, field: str, text: str):
-    """The term's postings in one segment, deleted documents included; None if absent."""
-    btext = reader.schema[field].to_bytes(text)
-    if (field, btext) not in reader:
-        return None
-    return reader._terms.matcher(field, btext, reader.schema[field].format)
-
-
-def _blocks(matcher) -> Iterator[tuple[Sequence[int], Sequence[float], Any]]:
-    """(ids, weights, matcher) per block; the matcher can then read the block's values."""
-    if isinstance(matcher, W3LeafMatcher):
-        while not matcher._atend:
-            matcher._read_ids()
-            matcher._read_weights()
-            yield matcher._ids, matcher._weights, matcher
-            matcher._next_block()
-        return
-    ids, weights = [], []
-    while matcher.is_active():  # inlined postings of rare terms: a handful of documents
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    yield ids, weights, None
-
-
-def _positions(reader: IndexReader, field: str, text: str, wanted: set[int]) -> dict[int, list]:
-    """Positions of a term in the ``wanted`` documents of one segment."""
-    matcher = _matcher(reader, field, text)
-    if matcher is None:
-        return {}
-    decode = reader.schema[field].format.decode_positions
-    found: dict[int, list] = {}
-    if not isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                found[matcher.id()] = decode(matcher.value())
-            matcher.next()
-        return found
-    for ids, _weights, block in _blocks(matcher):
-        if wanted.isdisjoint(ids):
-            continue
-        block._read_values()
-        values = block._values
-        for index, docnum in enumerate(ids):
-            if docnum in wanted:
-                found[docnum] = decode(values[index])
-    return found
-
-
-# --- what a process keeps per segment ------------------------------------------------------
-
-
-class SegmentData:
-    """What never changes while a segment exists: field lengths, filter bitmasks, dates."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._lengths: dict[str, bytes] = {}
-        self._masks: dict[str, dict[str, int]] = {}
-        self._columns: dict[str, array] = {}
-
-    def lengths(self, reader: IndexReader, field: str) -> bytes:
-        """One byte per document: Whoosh's encoded length of ``field`` (0: empty)."""
-        found = self._lengths.get(field)
-        if found is None:
-            found = self._lengths[field] = self._read_lengths(reader, field)
-        return found
-
-    def _read_lengths(self, reader: IndexReader, field: str) -> bytes:
-        column = reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
-        if column is None:
-            return bytes(self.size)
-        raw = column._dbfile.get(column._basepos, column._count)
-        return bytes(raw[: self.size]).ljust(self.size, b"\0")
-
-    def masks(self, reader: IndexReader, field: str) -> dict[str, int]:
-        """Every value of a filter field → the bitmask of its documents in this segment."""
-        found = self._masks.get(field)
-        if found is None:
-            found = {}
-            for btext in reader.lexicon(field):
-                text = btext.decode("utf-8")
-                ids: list[int] = []
-                for block_ids, _weights, _block in _blocks(_matcher(reader, field, text)):
-                    ids.extend(block_ids)
-                found[text] = to_mask(ids, self.size)
-            self._masks[field] = found
-        return found
-
-    def column(self, reader: IndexReader, field: str) -> array:
-        """A numeric column's value for every document (the date columns of the schema)."""
-        found = self._columns.get(field)
-        if found is None:
-            column = reader.column_reader(field, translate=False)
-            found = self._columns[field] = array("q", column.load())
-        return found
-
-    def received(self, reader: IndexReader) -> array:
-        """When each document's complaint was received (microseconds since 1970, UTC)."""
-        return self.column(reader, "received")
-
-
-class SegmentCache:
-    """:class:`SegmentData` per segment, shared by a process's threads, oldest dropped."""
-
-    def __init__(self, limit: int = CACHED_SEGMENTS) -> None:
-        self.limit = limit
-        self._data: OrderedDict[str, SegmentData] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def data(self, reader: IndexReader) -> SegmentData:
-        """The data of ``reader``'s segment (made empty on first use)."""
-        key = reader.segment().segment_id()
-        with self._lock:
-            found = self._data.get(key)
-            if found is None:
-                found = self._data[key] = SegmentData(reader.doc_count_all())
-                while len(self._data) > self.limit:
-                    self._data.popitem(last=False)
-            else:
-                self._data.move_to_end(key)
-            return found
 
 
 # --- evaluation ----------------------------------------------------------------------------
@@ -226,6 +68,7 @@ class Evaluator:
 
     def __init__(self, searcher: Searcher, cache: SegmentCache) -> None:
         self.searcher = searcher
+        self.cache = cache
         self.leaves = [
             Leaf(sub, offset, cache.data(sub.reader()))
             for sub, offset in searcher.leaf_searchers()
@@ -273,51 +116,62 @@ class Evaluator:
         return found
 
     def _read_term(self, leaf: Leaf, field: str, text: str, boost: float) -> Scores:
-        matcher = _matcher(leaf.reader, field, text)
-        if matcher is None:
+        ids, weights = self.cache.postings(leaf.reader, field, text)
+        if not ids:
             return {}
         scale = boost * self.searcher.idf(field, text) * (K1 + 1)
         norm = self._norm(field)
         lengths = leaf.data.lengths(leaf.reader, field)
-        found: Scores = {}
-        for ids, weights, _block in _blocks(matcher):
-            found.update(
-                zip(
-                    ids,
-                    [
-                        scale * weight / (weight + norm[lengths[docnum]])
-                        for docnum, weight in zip(ids, weights, strict=True)
-                    ],
-                    strict=True,
-                )
+        found: Scores = dict(
+            zip(
+                ids,
+                [
+                    scale * weight / (weight + norm[lengths[docnum]])
+                    for docnum, weight in zip(ids, weights, strict=True)
+                ],
+                strict=True,
             )
+        )
         for docnum in leaf.deleted.intersection(found):
             del found[docnum]
         return found
 
     def _sequence(self, leaf: Leaf, query: SequenceQuery) -> Scores:
-        """A phrase: every part at consecutive positions of one field."""
+        """A phrase: every part at consecutive positions of one field.
+
+        Positions are read part by part, each only for the documents where the
+        phrase still holds so far: a three-word phrase whose first two words are
+        never neighbours reads nothing of the third.
+        """
         parts = [_terms_of(child) for child in query.subqueries]
         candidates = intersect([self._scores(leaf, child) for child in query.subqueries])
-        if not candidates:
-            return {}
-        wanted = set(candidates)
-        places: list[dict[int, set[int]]] = []
-        for terms in parts:
-            merged: dict[int, set[int]] = {}
-            for term in terms:
-                found = _positions(leaf.reader, term.fieldname, term.text, wanted)
-                for docnum, positions in found.items():
-                    merged.setdefault(docnum, set()).update(positions)
-            places.append(merged)
-        return {
-            docnum: score
-            for docnum, score in candidates.items()
-            if any(
-                all(start + step in places[step].get(docnum, ()) for step in range(1, len(places)))
-                for start in places[0].get(docnum, ())
-            )
-        }
+        starts: dict[int, set[int]] = {}
+        for step, terms in enumerate(parts):
+            if step and not starts:
+                break
+            wanted = set(candidates) if step == 0 else set(starts)
+            here = self._places(leaf, terms, wanted)
+            if step == 0:
+                starts = here
+                continue
+            starts = {
+                docnum: kept
+                for docnum, begun in starts.items()
+                if (kept := {start for start in begun if start + step in here.get(docnum, ())})
+            }
+        return {docnum: candidates[docnum] for docnum in starts}
+
+    def _places(self, leaf: Leaf, terms: list[Term], wanted: set[int]) -> dict[int, set[int]]:
+        """Where any of ``terms`` (alternatives of one phrase part) stands, per wanted document."""
+        merged: dict[int, set[int]] = {}
+        for term in terms:
+            found = self.cache.positions(leaf.reader, term.fieldname, term.text, wanted)
+            for docnum, where in found.items():
+                if docnum in merged:
+                    merged[docnum].update(where)
+                else:
+                    merged[docnum] = set(where)
+        return merged
 
 
 def _terms_of(query: Query) -> list[Term]:
@@ -378,4 +232,17 @@ def value_mask(leaf: Leaf, field: str, values: Iterable[str]) -> int:
     return mask
 
 
-__all__ = ["FILTER_FIELDS", "NONE", "Evaluator", "SegmentCache", "Unsupported", "value_mask"]
+__all__ = [
+    "Evaluator",
+    "Leaf",
+    "Scores",
+    "SegmentCache",
+    "Unsupported",
+    "add_up",
+    "from_mask",
+    "intersect",
+    "range_mask",
+    "to_mask",
+    "value_mask",
+    "without",
+]

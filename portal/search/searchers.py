@@ -4,7 +4,7 @@ Opening an index reads its table of contents and every segment's headers; a
 searcher kept open answers the next query without that. Whoosh readers move
 a shared file position as they read, so each thread of a process keeps its
 own searcher (``threading.local``); what never changes per segment is shared
-through one :class:`portal.search.engine.SegmentCache` per index folder.
+through one :class:`portal.search.segments.SegmentCache` per index folder.
 
 Before each query the folder is looked at (one ``stat`` and one directory
 listing). A new generation (a catch-up committed) refreshes the searcher:
@@ -31,7 +31,7 @@ from whoosh.reading import EmptyReader, IndexReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from portal.search import store
-from portal.search.engine import SegmentCache
+from portal.search.segments import SegmentCache
 
 logger = logging.getLogger(__name__)
 
