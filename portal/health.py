@@ -32,7 +32,7 @@ class Health:
 
     #: None when the database answers, else the name of the error.
     database_error: str | None
-    #: "ready", "missing" or "unreadable" (see :func:`portal.search.index_status`).
+    #: "ready", "missing", "unreadable" or "outdated" (see :func:`portal.search.index_status`).
     index_state: str
     #: Whether more index work waits than ``INDEX_BACKLOG_ALERT``; None without a database.
     backlog_over: bool | None

@@ -81,7 +81,11 @@ def has_index(folder: Path) -> bool:
 
 
 def index_status(folder: str | Path) -> dict[str, Any]:
-    """Whether the index at ``folder`` opens, and how many documents it holds."""
+    """Whether the index at ``folder`` opens, and how many documents it holds.
+
+    ``state`` is ``ready``, ``missing``, ``unreadable``, or ``outdated`` (made by
+    another schema version or analyzer: ``search rebuild`` replaces it).
+    """
     folder = Path(folder)
     if not folder.is_dir() or not any(folder.glob("*.toc")):
         return {"ok": False, "state": "missing"}
