@@ -47,7 +47,7 @@ from portal.db import make_engine, session, upgrade_schema
 from portal.demo import generate
 from portal.models import Complaint, ComplaintCategory, Region
 from portal.reference import ensure_regions
-from portal.search import index_status, rebuild
+from portal.search import index_status, rebuild, store
 from portal.search.schema import SCHEMA
 from portal.search.service import Filters, search
 
@@ -97,6 +97,27 @@ def rebuild_rate(app) -> None:
         f"rebuild            {count} documents in {seconds:.1f} s = {count / seconds:,.0f} docs/s,"
         f" {size / 1_048_576:.0f} MiB on disk"
     )
+
+
+def whoosh_codec_index(app, folder: Path) -> str:
+    """A copy of the index written with Whoosh's own codec (per-block length statistics kept).
+
+    The project's writers leave those statistics out (portal.search.store.Codec); plain
+    Whoosh uses them to skip blocks, so the baseline can also be run on this copy.
+    """
+    target = folder / "index-whoosh-codec"
+    if index_status(target)["state"] != "ready":
+        original = store.writer
+        store.writer = lambda ix, **options: ix.writer(**options)
+        try:
+            with app.app_context():
+                started = time.perf_counter()
+                count = rebuild(session, target)
+                seconds = time.perf_counter() - started
+            print(f"rebuild, Whoosh's codec {count / seconds:,.0f} docs/s (for the baseline copy)")
+        finally:
+            store.writer = original
+    return str(target)
 
 
 def queries(app, count: int, seed: int) -> dict[str, list[tuple[str, Filters | None, object]]]:
@@ -165,6 +186,11 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=60, help="queries per kind")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--baseline-on-whoosh-codec",
+        action="store_true",
+        help="run the baseline on a copy written with Whoosh's own codec",
+    )
     args = parser.parse_args()
     folder = args.data or Path(tempfile.gettempdir()) / f"portal-search-bench-{args.complaints}"
 
@@ -174,7 +200,8 @@ def main() -> None:
         rebuild_rate(app)
     made = queries(app, args.queries, args.seed)
     memory_before = private_mb()
-    ix = whoosh_index.open_dir(index_dir)
+    baseline_dir = whoosh_codec_index(app, folder) if args.baseline_on_whoosh_codec else index_dir
+    ix = whoosh_index.open_dir(baseline_dir)
 
     def service(text: str, filters: Filters | None) -> None:
         with app.app_context():
@@ -215,6 +242,7 @@ def main() -> None:
     with app.app_context():
         documents = index_status(index_dir).get("documents")
     print(f"index              {documents} documents; {args.queries} queries per kind")
+    print(f"baseline index     {baseline_dir}")
     print(f"service cold       first query {cold:.0f} ms (per-process segment caches built)")
     print(
         f"private memory     {memory_before:.0f} MB before the index, {memory_after:.0f} MB after"
