@@ -272,6 +272,20 @@ def test_complaints_without_a_region_are_seen_only_when_the_scope_says_so(db, wo
     assert search("", filters=Filters(regions=(None,))).total == 1
 
 
+def test_related_concepts_follow_the_complaints_naming_the_concept(db, world, folder):
+    """A bribe told as money demanded is found by "взятка", after the complaints saying it."""
+    said = factories.complaint(db, narrative="Следователь вымогал взятку у моего брата.")
+    told = factories.complaint(db, narrative="Требовали 500 000 тенге, чтобы закрыть дело.")
+    db.commit()
+    catch_up(db, folder)
+    found = ids(search("взятка"))
+    assert found[:2] == [said.id, told.id]
+    phrase = search('"вымогал взятку"')  # a phrase stays exact; related words may follow it
+    assert [hit.id for hit in phrase.hits if not hit.partial] == [said.id] and phrase.total == 1
+    assert told.id in ids(search("дело -взятка"))  # an exclusion excludes only itself
+    assert said.id not in ids(search("брата -взятка"))
+
+
 def test_sort_by_date_and_pages(world):
     by_date = search("", sort="date", per_page=2)
     newest = sorted(world["complaints"].values(), key=lambda c: c.created_at, reverse=True)

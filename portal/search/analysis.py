@@ -15,8 +15,9 @@
    reduced key (:mod:`portal.search.keys`);
 4. adds, at the same position, the token of a place named in any of its forms
    (``city:astana``, :mod:`portal.search.places`) and of a thesaurus concept
-   (``syn:beating``, :mod:`portal.search.synonyms`); a name or term of several
-   words (Нур-Султан, жедел жәрдем) takes one position.
+   (``syn:beating``, :mod:`portal.search.synonyms`), and of a concept stated
+   with a number (a minor's age, the cold, a sum: :mod:`portal.search.numbers`);
+   a name or term of several words (Нур-Султан, жедел жәрдем) takes one position.
 
 Indexing writes every candidate key of a position; a query (``mode="query"``)
 writes exactly one term per position — the word's best key, or the place or
@@ -37,6 +38,7 @@ from portal.search.kazakh_suffixes import PLURAL, suffix_rows
 from portal.search.keys import Labelled, WordKeys, index_keys, word_keys
 from portal.search.language import Context, decide
 from portal.search.lexicon import Entry
+from portal.search.numbers import stated_concepts
 from portal.search.places import place_lexicon
 from portal.search.synonyms import thesaurus
 from portal.search.translit import fold, is_latin, to_cyrillic
@@ -98,6 +100,8 @@ def _index_word(
 ) -> tuple[tuple[str, ...], tuple[Labelled, ...], bool]:
     """(terms, labels, may start an entry) of a word indexed in a sentence of this language."""
     labels = (*index_keys(keys, context), ("=", keys.surface))
+    if keys.nominal and context != "ru":
+        labels += (("kk", keys.nominal),)
     terms = tuple(dict.fromkeys(text for path, text in labels if path != "="))
     return terms, labels, _starts_entry(labels)
 
@@ -110,12 +114,15 @@ def _query_word(keys: WordKeys) -> tuple[tuple[str, ...], tuple[Labelled, ...], 
     any reading of the word; the term written is the word's guess.
     """
     texts = [keys.guess[1], keys.kk, keys.loose] + ([keys.ru] if keys.ru else [])
+    if keys.nominal:
+        texts.append(keys.nominal)
     labels = (
         keys.guess,
         *dict.fromkeys((path, text) for text in texts for path in ("kk", "ru")),
         ("=", keys.surface),
     )
-    return (keys.guess[1],), labels, _starts_entry(labels)
+    terms = (keys.guess[1], keys.nominal) if keys.nominal else (keys.guess[1],)
+    return terms, labels, _starts_entry(labels)
 
 
 def _contexts(words: list[Word], keys: list[WordKeys]) -> list[Context | None]:
@@ -178,13 +185,14 @@ class ComplaintAnalyzer(Analyzer):
         query = mode == "query"
         words = split_words(value)
         keys = [keys_of(word[0]) for word in words]
+        kept = [index for index, key in enumerate(keys) if not key.stop]
         if query:
-            kept = [index for index, key in enumerate(keys) if not key.stop]
             records = [_query_word(keys[index]) for index in kept]
+            stated: dict[int, str] = {}
         else:
             contexts = _contexts(words, keys)
-            kept = [index for index, key in enumerate(keys) if not key.stop]
             records = [_index_word(keys[index], contexts[index]) for index in kept]
+            stated = stated_concepts(value, [(word[0], word[1]) for word in words])
         words = [words[index] for index in kept]
         labels = [record[1] for record in records]
         pos = start_pos
@@ -209,6 +217,10 @@ class ComplaintAnalyzer(Analyzer):
                     query,
                     start_char,
                 )
+            for at in range(index, index + span) if stated else ():
+                if kept[at] in stated:
+                    token.text = stated[kept[at]]
+                    yield token
             index += span
             pos += 1
 

@@ -167,11 +167,14 @@ def _fits(view: str, suffix: Suffix, state: tuple[int, bool, bool, bool], lenien
     return _harmony_allows(rest, suffix.harmony, lenient)
 
 
-def _strip(view: str, state: tuple[int, bool, bool, bool], lenient: bool) -> tuple[str, ...]:
+def _strip(
+    view: str, state: tuple[int, bool, bool, bool], lenient: bool, limit: int = VERBALIZER
+) -> tuple[str, ...]:
     """The suffixes that come off ``view`` from this state, outermost first.
 
     Of the suffixes that fit, the one that lets the most come off in all wins
-    (ұрғаны is ұр-ған-ы, not ұрға-ны); on a tie, the longer suffix.
+    (ұрғаны is ұр-ған-ы, not ұрға-ны); on a tie, the longer suffix. Only
+    suffixes of a slot up to ``limit`` are considered.
     """
     if _protected(view):
         return ()
@@ -180,7 +183,7 @@ def _strip(view: str, state: tuple[int, bool, bool, bool], lenient: bool) -> tup
     for suffix in _suffixes(lenient):
         if best_length >= len(view) - 2:
             break
-        if not _fits(view, suffix, state, lenient):
+        if suffix.rank > limit or not _fits(view, suffix, state, lenient):
             continue
         flags = suffix.flags
         new_rank = suffix.rank
@@ -191,7 +194,7 @@ def _strip(view: str, state: tuple[int, bool, bool, bool], lenient: bool) -> tup
         rest = view[: -len(suffix.text)]
         verbal = state[1] or "v" in flags or "w" in flags
         strong = state[3] or "w" in flags
-        inner = _strip(rest, (new_rank, verbal, "c" in flags, strong), lenient)
+        inner = _strip(rest, (new_rank, verbal, "c" in flags, strong), lenient, limit)
         if "x" in flags and not inner:
             continue
         length = len(suffix.text) + sum(len(part) for part in inner)
@@ -207,6 +210,21 @@ def analyse(word: str, lenient: bool = False) -> Stemmed:
     suffixes = _strip(view, (0, False, False, False), lenient)
     length = len(word) - sum(len(suffix) for suffix in suffixes)
     return Stemmed(word[:length], suffixes)
+
+
+@lru_cache(maxsize=40_000)
+def nominal_stem(word: str, lenient: bool = False) -> str:
+    """The stem with only a noun's endings taken off (person, case, possessive, plural).
+
+    A Russian loanword with a Kazakh ending can also read as a verb form:
+    адвокатын is адвокат-ын ("their lawyer") but also fits адвок-атын (a
+    participle), which :func:`analyse` prefers because more comes off. Lists of
+    names and terms also look a word up by this stem, so that адвокатын is the
+    lawyer and кабинетінде the office.
+    """
+    view = lenient_view(word) if lenient else word.replace("ё", "е")
+    suffixes = _strip(view, (0, False, False, False), lenient, PLURAL)
+    return word[: len(word) - sum(len(suffix) for suffix in suffixes)]
 
 
 def stem(word: str, lenient: bool = False) -> str:

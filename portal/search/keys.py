@@ -89,6 +89,9 @@ class WordKeys(NamedTuple):
     guess: Labelled
     signal: int
     stop: bool = False
+    #: The folded stem with only a noun's endings off, where it differs from ``kk``
+    #: (адвокатын: ``kk`` адвок, ``nominal`` адвокат); looked up in names and terms only.
+    nominal: str = ""
 
 
 def russian_key(word: str) -> str:
@@ -127,26 +130,37 @@ def word_keys(word: str) -> WordKeys:
         # and the Russian stemmer would cut Kazakh words (zhardem → жард).
         guess = ("kk", kk)
         signal = 1 if marked else 0
-        return WordKeys(word, marked, True, kk, kk, ru, guess, signal, is_stop(cyrillic))
+        nominal = _nominal(cyrillic, kk, lenient=True)
+        return WordKeys(word, marked, True, kk, kk, ru, guess, signal, is_stop(cyrillic), nominal)
     if has_kazakh_letters(word):
         stemmed = kazakh.analyse(word)
-        if not stemmed.suffixes:
+        lenient = not stemmed.suffixes
+        if lenient:
             stemmed = kazakh.analyse(word, lenient=True)
         kk = fold(stemmed.stem)
-        return WordKeys(word, True, False, kk, kk, "", ("kk", kk), 1, is_stop(word))
+        nominal = _nominal(word, kk, lenient)
+        return WordKeys(word, True, False, kk, kk, "", ("kk", kk), 1, is_stop(word), nominal)
     strict = kazakh.analyse(word)
     loose = kazakh.analyse(word, lenient=True)
+    kk = fold(strict.stem)
     return WordKeys(
         word,
         False,
         False,
-        fold(strict.stem),
+        kk,
         fold(loose.stem),
         russian_key(word),
         _guess(word, strict, loose),
         word_signal(word, False),
         is_stop(word),
+        _nominal(word, kk, lenient=False),
     )
+
+
+def _nominal(word: str, key: str, lenient: bool) -> str:
+    """The folded noun-endings-only stem of ``word`` when it differs from its key."""
+    nominal = fold(kazakh.nominal_stem(word, lenient))
+    return "" if nominal == key else nominal
 
 
 @lru_cache(maxsize=20_000)

@@ -29,6 +29,7 @@ from whoosh.analysis import Analyzer
 from whoosh.query import And, AndNot, Every, Or, Query, Sequence, Term
 
 from portal.search.schema import REFS_FIELD, TEXT_FIELDS
+from portal.search.synonyms import related
 
 #: Longest query accepted, in characters.
 MAX_LENGTH = 300
@@ -175,13 +176,28 @@ class Parser:
         """The analysed variants of ``text``, grouped by position."""
         return [variants for variants, _start in self._analysed(text, terms)]
 
-    def _clause(self, variants: list[str]) -> Query:
-        """One analysed position, in any free-text field."""
+    def _clause(
+        self, variants: list[str], terms: set[str] | None = None, expand: bool = True
+    ) -> Query:
+        """One analysed position, in any free-text field, with its related concepts.
+
+        A concept's related concepts (:func:`portal.search.synonyms.related`) are
+        alternatives with a lower weight, so their complaints come after the ones
+        naming the concept itself; they are added to ``terms`` for highlighting.
+        An excluded word (``expand=False``) excludes only itself.
+        """
+        weighted = [(variant, 1.0) for variant in variants]
+        for variant in variants if expand else ():
+            weighted += [pair for pair in related(variant) if pair[0] not in variants]
+        if terms is not None:
+            terms.update(variant for variant, _weight in weighted)
         return self._per_field(
-            lambda name: _alternatives(name, variants, FIELD_BOOSTS.get(name, 1.0))
+            lambda name: _alternatives(name, weighted, FIELD_BOOSTS.get(name, 1.0))
         )
 
-    def _words_together(self, words: list[str], terms: set[str]) -> list[Query]:
+    def _words_together(
+        self, words: list[str], terms: set[str], expand: bool = True
+    ) -> list[Query]:
         """Plain words typed one after another: analysed together, one clause per position.
 
         Together, so that a term of several words (``жедел жәрдем``, ``Нур Султан``)
@@ -199,7 +215,7 @@ class Parser:
             index = next(
                 i for i, (low, high) in enumerate(spans) if start < high or i == len(spans) - 1
             )
-            clause = self._clause(variants)
+            clause = self._clause(variants, terms, expand)
             owner[index].append(clause)
             clauses.append((index, clause))
         result: list[Query] = []
@@ -220,9 +236,9 @@ class Parser:
         queries = [build(name) for name in self.fields]
         return queries[0] if len(queries) == 1 else Or(queries)
 
-    def _word(self, text: str, terms: set[str]) -> Query | None:
+    def _word(self, text: str, terms: set[str], expand: bool = True) -> Query | None:
         """One word on its own (joined by OR, or excluded): all its clauses, or a reference."""
-        clauses = self._words_together([text], terms)
+        clauses = self._words_together([text], terms, expand)
         return clauses[0] if len(clauses) == 1 else And(clauses) if clauses else None
 
     def _phrase(self, text: str, terms: set[str], parts: list[Query] | None = None):
@@ -232,14 +248,19 @@ class Parser:
         """
         positions = self._positions(text, terms)
         if len(positions) < 2:
-            query = self._word(text, terms) if positions else None
+            query = self._word(text, terms, expand=False) if positions else None
             if parts is not None and query is not None:
                 parts.append(query)
             return query
 
         def one_field(name: str) -> Query:
             boost = FIELD_BOOSTS.get(name, 1.0)
-            return Sequence([_alternatives(name, variants, boost) for variants in positions])
+            return Sequence(
+                [
+                    _alternatives(name, [(variant, 1.0) for variant in variants], boost)
+                    for variants in positions
+                ]
+            )
 
         if parts is not None:
             parts.extend(self._clause(variants) for variants in positions)
@@ -274,7 +295,11 @@ class Parser:
             queries = [
                 query
                 for item in group
-                if (query := (self._phrase if item.phrase else self._word)(item.text, terms))
+                if (
+                    query := self._phrase(item.text, terms)
+                    if item.phrase
+                    else self._word(item.text, terms, expand=not negated)
+                )
                 is not None
             ]
             if not queries:
@@ -296,6 +321,7 @@ def _reference(text: str) -> Query:
     return Term(REFS_FIELD, " ".join(text.strip(_PUNCTUATION).lower().split()), boost=REF_BOOST)
 
 
-def _alternatives(name: str, variants: list[str], boost: float) -> Query:
-    terms = [Term(name, variant, boost=boost) for variant in variants]
+def _alternatives(name: str, variants: list[tuple[str, float]], boost: float) -> Query:
+    """Any of ``variants`` (term, weight) in one field."""
+    terms = [Term(name, variant, boost=boost * weight) for variant, weight in variants]
     return terms[0] if len(terms) == 1 else Or(terms)

@@ -6,6 +6,10 @@
 any inflected form of any term, and a query naming a term searches for its
 concept, so a Russian query finds Kazakh complaints and the other way round.
 
+A query naming a concept also finds, ranked after, complaints naming a related
+one (``portal/data/search-related.csv``: extortion told as money demanded, the
+cold as no heating): :func:`related`.
+
 Terms are read in their own language only (``kk`` terms through the Kazakh
 stemmer, ``ru`` through the Russian one, ``any`` through both): Russian пару
 ('a couple') never becomes Kazakh пара ('bribe').
@@ -18,6 +22,7 @@ from functools import cache
 from portal.search.lexicon import Lexicon, read_rows
 
 THESAURUS_FILE = "search-thesaurus.csv"
+RELATED_FILE = "search-related.csv"
 PREFIX = "syn:"
 
 
@@ -36,3 +41,18 @@ def concepts() -> dict[str, list[tuple[str, str]]]:
     for row in read_rows(THESAURUS_FILE):
         found.setdefault(row["concept"], []).append((row["lang"], row["term"]))
     return found
+
+
+@cache
+def _related_table() -> dict[str, tuple[tuple[str, float], ...]]:
+    table: dict[str, list[tuple[str, float]]] = {}
+    for row in read_rows(RELATED_FILE):
+        table.setdefault(PREFIX + row["concept"], []).append(
+            (PREFIX + row["related"], float(row["weight"]))
+        )
+    return {token: tuple(pairs) for token, pairs in table.items()}
+
+
+def related(token: str) -> tuple[tuple[str, float], ...]:
+    """The concept tokens a query for ``token`` also finds, each with its weight (< 1)."""
+    return _related_table().get(token, ())

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.search.kazakh import analyse, stem
+from portal.search.kazakh import analyse, nominal_stem, stem
 from portal.search.translit import fold
 
 #: Word form → stem, as a reviewer would expect it.
@@ -253,3 +253,17 @@ def test_lenient_mode_reads_kazakh_typed_without_kazakh_letters():
     assert stem("урди", lenient=True) == "ур"
     assert stem("тергеушиге", lenient=True) == "тергеуши"
     assert stem("адвокатсиз", lenient=True) == "адвокат"
+
+
+@pytest.mark.parametrize(
+    ("word", "nominal"),
+    [
+        ("адвокатын", "адвокат"),  # also fits адвок-атын, a participle
+        ("кабинетінде", "кабинет"),
+        ("автоматын", "автомат"),
+        ("камераларында", "камера"),
+        ("ұратын", "ұрат"),  # a verb form: only noun endings come off
+    ],
+)
+def test_nominal_stem_takes_off_only_a_nouns_endings(word, nominal):
+    assert nominal_stem(word) == nominal

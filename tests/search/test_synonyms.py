@@ -92,3 +92,40 @@ def test_the_thesaurus_file_is_well_formed():
         assert row["lang"] in ("kk", "ru", "any"), row
         assert row["term"].strip() == row["term"] and row["term"], row
     assert len({(row["concept"], row["term"]) for row in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("word", ["адвокатын", "advokatyn", "адвокатына"])
+def test_a_loanword_whose_ending_also_reads_as_a_verb_form_is_still_its_term(word):
+    """адвокатын is адвокат-ын ("their lawyer"), though адвок-атын would fit a participle."""
+    assert query_terms(word)[0] == "syn:lawyer"
+    assert "syn:lawyer" in index_terms(f"Інімнің {word} кіргізбеді.")
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        ("money", "Требовали 500 000 тенге"),
+        ("money", "Завхоз ақша жинайды"),
+        ("heating", "в камере нет отопления"),
+        ("working", "Камеры в дежурной части не работали"),
+        ("working", "бейнекамера жұмыс істемеді"),
+        ("covered", "Камеры были заклеены скотчем"),
+        ("family_member", "анама кездесуге рұқсат бермей жүр"),
+    ],
+)
+def test_related_concepts_are_indexed_like_any_concept(concept, text):
+    assert f"syn:{concept}" in index_terms(text)
+
+
+def test_every_related_concept_exists_and_weighs_less_than_its_own():
+    from portal.search.lexicon import read_rows
+    from portal.search.synonyms import RELATED_FILE, related
+
+    known = set(concepts())
+    rows = read_rows(RELATED_FILE)
+    assert rows
+    for row in rows:
+        assert row["concept"] in known and row["related"] in known, row
+        assert 0 < float(row["weight"]) < 1, row
+    assert ("syn:money", 0.4) in related("syn:bribe")
+    assert related("syn:money") == ()  # not symmetric unless said: money is not a bribe
