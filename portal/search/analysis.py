@@ -20,9 +20,10 @@
    a name or term of several words (Нур-Султан, жедел жәрдем) takes one position.
 
 Indexing writes every candidate key of a position; a query (``mode="query"``)
-writes exactly one term per position — the word's best key, or the place or
-concept token when the word names one — so word queries and phrases work with
-any query parser. Everything per word is cached, so a document costs little
+writes one term per position — the word's best key, or the place or concept
+token when the word names one; a loanword whose Kazakh ending also reads as a
+verb form (адвокатын) adds its noun stem as a second term at the same position,
+which every query parser reads as alternatives. Everything per word is cached, so a document costs little
 more than a dictionary lookup per word.
 """
 
