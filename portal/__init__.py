@@ -27,6 +27,7 @@ from portal import (
     opendata,
     privacy,
     public,
+    retention,
     search,
     security,
     site,
@@ -51,6 +52,7 @@ PARTS = (
     public,      # /<lang>/ pages: national, regions, facilities, about…
     complaints,  # /<lang>/report and /<lang>/follow-up; rotate-contact-key
     files,       # attachments: cleaning children, sweep-attachments
+    retention,   # purge-expired: closed complaints deleted when the promised time has passed
     opendata,    # /open-data/…, /<lang>/open-data, /feed.atom; export-open-data
     api,         # /api/v1/… JSON and its OpenAPI document
     errors,      # translated error pages; JSON under /api/ and /healthz

@@ -32,7 +32,14 @@ PUBLIC_SIDE = ("portal.public", "portal.opendata", "portal.api", "portal.complai
 STAFF_SIDE = ("portal.auth", "portal.review", "portal.admin", "portal.audit")
 #: The three floors of the map in docs/ARCHITECTURE.md: the parts people reach (and the
 #: factory above them), the shared pieces (everything else), and the data and settings below.
-PARTS_FLOOR = ("portal.site", "portal.cli", "portal.errors", *PUBLIC_SIDE, *STAFF_SIDE)
+PARTS_FLOOR = (
+    "portal.site",
+    "portal.cli",
+    "portal.errors",
+    "portal.retention",
+    *PUBLIC_SIDE,
+    *STAFF_SIDE,
+)
 BOTTOM_FLOOR = ("portal.models", "portal.db", "portal.config", "portal.clock")
 #: What the search package may import from the portal: the data, its database, the settings and
 #: the text helpers (folding, Kazakh Latin; they import nothing of the portal), nothing of users,
