@@ -23,8 +23,8 @@ Indexing writes every candidate key of a position; a query (``mode="query"``)
 writes one term per position — the word's best key, or the place or concept
 token when the word names one; a loanword whose Kazakh ending also reads as a
 verb form (адвокатын) adds its noun stem as a second term at the same position,
-which every query parser reads as alternatives. Everything per word is cached, so a document costs little
-more than a dictionary lookup per word.
+which every query parser reads as alternatives. Everything per word is cached,
+so a document costs little more than a dictionary lookup per word.
 """
 
 from __future__ import annotations
