@@ -16,7 +16,8 @@
 4. adds, at the same position, the token of a place named in any of its forms
    (``city:astana``, :mod:`portal.search.places`) and of a thesaurus concept
    (``syn:beating``, :mod:`portal.search.synonyms`), and of a concept stated
-   with a number (a minor's age, the cold, a sum: :mod:`portal.search.numbers`);
+   with a number (a minor's age, the cold, a sum: :mod:`portal.search.numbers`)
+   or with function words (``не было``, ``без``: :mod:`portal.search.absence`);
    a name or term of several words (Нур-Султан, жедел жәрдем) takes one position.
 
 Indexing writes every candidate key of a position; a query (``mode="query"``)
@@ -35,6 +36,7 @@ from functools import lru_cache
 
 from whoosh.analysis import Analyzer, Token
 
+from portal.search.absence import absences
 from portal.search.kazakh_suffixes import PLURAL, suffix_rows
 from portal.search.keys import Labelled, WordKeys, index_keys, word_keys
 from portal.search.language import Context, decide
@@ -126,6 +128,13 @@ def _query_word(keys: WordKeys) -> tuple[tuple[str, ...], tuple[Labelled, ...], 
     return terms, labels, _starts_entry(labels)
 
 
+def _stated_or(keys: WordKeys, concept: str | None, record, *args):
+    """A word's record, or for a function word that states a concept, that concept alone."""
+    if concept is not None and keys.stop:
+        return (concept,), (), False
+    return record(keys, *args)
+
+
 def _contexts(words: list[Word], keys: list[WordKeys]) -> list[Context | None]:
     """Each word's sentence language (the document's where a sentence has no signal)."""
     counts: dict[int, list[int]] = {}
@@ -186,14 +195,18 @@ class ComplaintAnalyzer(Analyzer):
         query = mode == "query"
         words = split_words(value)
         keys = [keys_of(word[0]) for word in words]
-        kept = [index for index, key in enumerate(keys) if not key.stop]
+        stated = absences([word[0] for word in words], query=query)
+        if not query:
+            stated.update(stated_concepts(value, [(word[0], word[1]) for word in words]))
+        kept = [index for index, key in enumerate(keys) if not key.stop or index in stated]
         if query:
-            records = [_query_word(keys[index]) for index in kept]
-            stated: dict[int, str] = {}
+            records = [_stated_or(keys[index], stated.get(index), _query_word) for index in kept]
         else:
             contexts = _contexts(words, keys)
-            records = [_index_word(keys[index], contexts[index]) for index in kept]
-            stated = stated_concepts(value, [(word[0], word[1]) for word in words])
+            records = [
+                _stated_or(keys[index], stated.get(index), _index_word, contexts[index])
+                for index in kept
+            ]
         words = [words[index] for index in kept]
         labels = [record[1] for record in records]
         pos = start_pos
@@ -219,7 +232,7 @@ class ComplaintAnalyzer(Analyzer):
                     start_char,
                 )
             for at in range(index, index + span) if stated else ():
-                if kept[at] in stated:
+                if kept[at] in stated and stated[kept[at]] not in records[at][0]:
                     token.text = stated[kept[at]]
                     yield token
             index += span

@@ -98,6 +98,7 @@ _PAIRS: tuple[tuple[str | None, str | None, int, str, str], ...] = (
     ("ына", "іне", CASE, "C", "s"),
     ("ма", "ме", CASE, "V", "s"),
     ("ыма", "іме", CASE, "C", "s"),
+    ("ыңа", "іңе", CASE, "C", "s"),
     # Locative.
     ("да", "де", CASE, "voiced", ""),
     ("та", "те", CASE, "VL", ""),
@@ -133,6 +134,7 @@ _PAIRS: tuple[tuple[str | None, str | None, int, str, str], ...] = (
     ("ымыз", "іміз", POSSESSIVE, "C", ""),
     ("мыз", "міз", POSSESSIVE, "V", ""),
     ("ыңыз", "іңіз", POSSESSIVE, "C", ""),
+    ("ың", "ің", POSSESSIVE, "C", ""),
     ("ңыз", "ңіз", POSSESSIVE, "V", ""),
     ("лары", "лері", POSSESSIVE, "VSR", "p"),
     ("дары", "дері", POSSESSIVE, "LNZ", "p"),

@@ -13,7 +13,8 @@ Only unambiguous shapes count. Ages, since a custody complaint is full of prison
 terms: ``16 лет`` is an age only right after ``ему``, ``ей``, ``мне``, ``сыну``…
 (``дали 16 лет`` is a sentence), ``N-летний`` only for 12–17 (``5-летний срок``
 is a term), a Kazakh age ends in ``жас`` (``жасар``, ``жаста``, ``жастағы``).
-Temperatures: ``+8``, ``+10 в бараке``, ``8 градусов``, ``минус 5`` at most
+Temperatures: ``+8``, ``+10 в бараке``, ``8 градусов``, ``градусов десять``,
+``минус 5``, at most
 +16 (a cell colder than that is what people complain about). Money: a number
 followed by ``тысяч``, ``мың``, ``млн`` or ``миллион`` (``тенге`` and ``ақша``
 are thesaurus words anyway). Digits, Russian and Kazakh number words, and Latin
@@ -32,6 +33,16 @@ COLD = "syn:cold"
 MONEY = "syn:money"
 
 _RU_NUMBERS = {
+    "ноль": 0,
+    "один": 1,
+    "два": 2,
+    "три": 3,
+    "четыре": 4,
+    "пять": 5,
+    "шесть": 6,
+    "семь": 7,
+    "восемь": 8,
+    "девять": 9,
     "десять": 10,
     "одиннадцать": 11,
     "двенадцать": 12,
@@ -106,6 +117,11 @@ def stated_concepts(text: str, raw_words: Sequence[tuple[str, int]]) -> dict[int
             if int(word) <= 16:
                 found[index] = COLD
             continue
+        if _DEGREES.match(word) and index + 1 < len(words):
+            after = _number(words, index + 1)  # градусов десять: about ten degrees
+            if after is not None and after[0] <= 16:
+                found[index] = COLD
+                continue
         if index == 0:
             continue
         if word in _THOUSANDS and words[index - 1].isdigit():

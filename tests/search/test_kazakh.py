@@ -7,6 +7,10 @@ from portal.search.translit import fold
 
 #: Word form → stem, as a reviewer would expect it.
 STEMS = {
+    # Second person possessive: шағым-ың-ды "your complaint" (accusative).
+    "шағымыңды": "шағым",
+    "арызыңды": "арыз",
+    "бастығыңа": "бастығ",
     # Verbs: past, converb, participle, negation, passive, present, person endings.
     "ұрды": "ұр",
     "ұрып": "ұр",

@@ -55,7 +55,14 @@ def test_prison_terms_and_adult_ages_are_not_minors(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["Ночью в камере было +8", "в бараке +10 зимой", "всего 8 градусов", "минус 5 градусов"],
+    [
+        "Ночью в камере было +8",
+        "в бараке +10 зимой",
+        "всего 8 градусов",
+        "минус 5 градусов",
+        "было градусов десять",
+        "температура 8–10 градустан аспайды",
+    ],
 )
 def test_a_cold_temperature_is_the_concept_cold(text):
     assert COLD in stated(text).values()

@@ -111,6 +111,12 @@ def test_a_loanword_whose_ending_also_reads_as_a_verb_form_is_still_its_term(wor
         ("working", "бейнекамера жұмыс істемеді"),
         ("covered", "Камеры были заклеены скотчем"),
         ("family_member", "анама кездесуге рұқсат бермей жүр"),
+        ("sleep", "лишали сна трое суток"),
+        ("sleep", "екі тәулік көз ілдірмеді"),
+        ("doctor", "медработник пришёл на пятый день"),
+        ("prosecutor", "обратились в прокуратуру"),
+        ("withdraw", "арызыңды қайтарып ал, әйтпесе"),
+        ("permission", "кездесуге рұқсат бермейді"),
     ],
 )
 def test_related_concepts_are_indexed_like_any_concept(concept, text):
@@ -129,3 +135,23 @@ def test_every_related_concept_exists_and_weighs_less_than_its_own():
         assert 0 < float(row["weight"]) < 1, row
     assert ("syn:money", 0.4) in related("syn:bribe")
     assert related("syn:money") == ()  # not symmetric unless said: money is not a bribe
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("Камер там нет вообще.", "камеры не было"),
+        ("Допрашивали без адвоката.", "адвокат жоқ"),
+        ("Інімді адвокатсыз тергеді.", "без адвоката"),
+        ("Кабинетте видеокамера болмаған.", "камер нет"),
+    ],
+)
+def test_absence_meets_however_it_is_said(text, query):
+    """не было, без, жоқ, болмаған and the ending -сыз all say that something was not there."""
+    assert set(query_terms(query)) <= index_terms(text)
+    assert "syn:absent" in query_terms(query)
+
+
+def test_was_and_without_alone_are_still_function_words():
+    assert query_terms("он был в камере") == ["syn:camera"]
+    assert "syn:absent" not in index_terms("Он был в камере, когда пришли.")
