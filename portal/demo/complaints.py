@@ -238,7 +238,7 @@ def draw_specs(
             name=name,
             perp=rng.choice(lx.PERPS_BY_TYPE[kind]),
             place=rng.choice(lx.PLACES_BY_TYPE[kind]) if facility else "free",
-            time=rng.randrange(len(lx.TIMES)),
+            time=rng.choice(lx.TIMES_BY_TYPE[kind]),
             amount=rng.randrange(len(lx.AMOUNTS)),
             age=int(rng.triangular(*AGES.get(victim, (18, 65, 27)))),
             categories=categories,

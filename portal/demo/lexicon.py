@@ -641,6 +641,20 @@ TIMES = [
     ("перед утренней проверкой", "таңғы тексеру алдында"),
 ]
 
+#: Per entry of TIMES: 0 in the daytime or morning, 1 in the evening or at night, 2 either
+#: (so that nothing that started at lunch lasts "all night").
+TIME_OF_DAY = (1, 1, 0, 0, 2, 2, 1, 1, 2, 2, 1, 1, 1, 0)
+#: Roll calls and lights-out (6, 11, 13) belong to places where people spend nights, a court
+#: hearing (8) to those awaiting one: the TIMES each facility type can have.
+_ALL_TIMES = range(len(TIME_OF_DAY))
+TIMES_BY_TYPE: dict[FacilityType, list[int]] = {
+    FacilityType.POLICE: [i for i in _ALL_TIMES if i not in (6, 11, 13)],
+    FacilityType.IVS: list(_ALL_TIMES),
+    FacilityType.SIZO: list(_ALL_TIMES),
+    FacilityType.COLONY: list(_ALL_TIMES),
+    FacilityType.SPECIAL_DETENTION: [i for i in _ALL_TIMES if i != 8],
+}
+
 AMOUNTS = [
     ("500 тысяч тенге", "500 мың теңге"),
     ("300 000 тенге", "300 000 теңге"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from portal.demo import lexicon as lx
-from portal.demo import phrases_kk, phrases_kk_more, phrases_ru, phrases_ru_more
+from portal.demo import mentions, phrases_kk, phrases_kk_more, phrases_ru, phrases_ru_more
 from portal.demo.grammar import Expander, compile_pools, kk_case
 from portal.models import Answer, Category, Relation
 
@@ -37,6 +37,20 @@ PEERS = {
 }
 #: Stands for the incident date until the sentences are chosen (the first one gets the date).
 DATE_MARK = "\x01"
+#: Agreement key ``k``: the facility type, for transfers, threats and punishment cells that
+#: only some types have ("free" places are police places).
+KIND_INDEX = {"police": 0, "free": 0, "ivs": 1, "sizo": 2, "colony": 3, "special_detention": 4}
+#: Types where the affected person is still held when the complaint is written (key ``held``).
+HELD = {"sizo", "colony"}
+#: Categories that tell an event something can follow ("После этого…"), key ``e``.
+EVENTS = {
+    Category.PHYSICAL_VIOLENCE,
+    Category.TORTURE,
+    Category.SEXUAL_VIOLENCE,
+    Category.THREATS,
+    Category.EXTORTION,
+    Category.FORCED_CONFESSION,
+}
 
 
 @dataclass(slots=True)
@@ -69,61 +83,6 @@ class Story:
     forms: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _victim_ru(story: Story) -> dict[str, object]:
-    if story.victim == "self":
-        forms = pronouns = npronouns = lx.SELF_RU
-        gender = story.author_gender
-        extra = {"tov": "ко мне", "fromv": "от меня", "vhis": "мой"}
-    else:
-        gender, forms = _people(story.victim)[:2]
-        if story.name is not None:
-            name = _name_ru(gender, story.name)
-            forms = tuple(f"{form} {name[i]}" for i, form in enumerate(forms))
-        pronouns, npronouns = lx.PRONOUN_RU[gender], lx.PRONOUN_RU_N[gender]
-        extra = {"tov": "к " + npronouns[2], "fromv": "от " + npronouns[1], "vhis": pronouns[1]}
-    ctx: dict[str, object] = {"g": gender, "s": int(story.victim != "self"), **extra}
-    for i, case in enumerate(("", "gen", "dat", "acc", "ins", "prep")):
-        ctx["V" + case] = forms[i]
-        ctx["v" + case] = pronouns[i]
-        ctx["nv" + case] = npronouns[i]
-    return ctx
-
-
-def _victim_kk(story: Story) -> dict[str, object]:
-    if story.victim == "self":
-        forms = pronouns = lx.SELF_KK
-    else:
-        gender, _, kk = _people(story.victim)
-        if isinstance(kk, str):  # a relative: "інім", possibly with a name
-            kk_name = (
-                (lx.FEMALE_NAMES if gender else lx.MALE_NAMES)[story.name][1]
-                if story.name is not None
-                else None
-            )
-            forms = lx.kk_bare(f"{kk} {kk_name}") if kk_name else lx.kk_my(kk)
-        else:
-            forms = kk
-        pronouns = lx.PRONOUN_KK
-    ctx: dict[str, object] = {"s": int(story.victim != "self")}
-    for i, case in enumerate(("", "acc", "dat", "gen", "abl", "ins")):
-        ctx["V" + case] = forms[i]
-        ctx["v" + case] = pronouns[i]
-    return ctx
-
-
-def _people(key: str) -> tuple:
-    for table in (lx.RELATIVES, lx.CLIENTS, lx.STRANGERS):
-        if key in table:
-            return table[key]
-    raise KeyError(key)
-
-
-def _name_ru(gender: int, index: int) -> tuple[str, ...]:
-    if gender:
-        return lx.ru_female_name(lx.FEMALE_NAMES[index][0])
-    return lx.ru_male_name(lx.MALE_NAMES[index][0])
-
-
 def _date(story: Story, lang: str, rng: random.Random) -> str:
     day, month, year = story.incident.day, story.incident.month, story.incident.year
     if lang == "ru":
@@ -140,6 +99,34 @@ def _date(story: Story, lang: str, rng: random.Random) -> str:
     return f"{year} жылғы {day} {kk_case(name, 'loc')}"
 
 
+def _scene(story: Story) -> dict[str, int]:
+    """Agreement keys shared by both languages: who could see, where, when, what is known.
+
+    ``w`` 1 when the author was not there (a relative, a lawyer: eyewitness details are
+    retold, "по его словам"); ``k`` the facility type (:data:`KIND_INDEX`); ``held`` 1 while
+    the person is still held (no "after release"); ``c`` whether a camera was where it
+    happened (0 no, 1 yes, 2 unknown); ``t`` the time of day of ``TIME`` (0 day, 1 night,
+    2 either: nothing lasts "all night" from lunchtime); ``hv`` 1 when someone was beaten or
+    tortured; ``e`` and ``h`` (an event, a beating told before) are set while writing.
+    """
+    if story.camera_issue == "off" and Category.CAMERA_ISSUE in story.categories:
+        camera_here = 1
+    elif story.camera_present == Answer.NO or story.out_of_view == Answer.YES:
+        camera_here = 0
+    else:
+        camera_here = 1 if story.camera_present == Answer.YES else 2
+    return {
+        "w": int(story.relation in (Relation.RELATIVE, Relation.LAWYER)),
+        "k": KIND_INDEX[story.kind],
+        "held": int(story.kind in HELD),
+        "c": camera_here,
+        "t": lx.TIME_OF_DAY[story.time],
+        "hv": int(bool({Category.PHYSICAL_VIOLENCE, Category.TORTURE} & set(story.categories))),
+        "e": 0,
+        "h": 0,
+    }
+
+
 def contexts(story: Story, rng: random.Random) -> dict[str, dict[str, object]]:
     """The slot values and agreement keys of ``story`` for each language."""
     ru_perp, kk_perp = lx.PERPETRATORS[story.perp]
@@ -150,8 +137,10 @@ def contexts(story: Story, rng: random.Random) -> dict[str, dict[str, object]]:
     time_ru, time_kk = lx.TIMES[story.time]
     amount_ru, amount_kk = lx.AMOUNTS[story.amount]
     relation = RELATION_INDEX[story.relation]
+    scene = _scene(story)
     ru: dict[str, object] = {
-        **_victim_ru(story),
+        **scene,
+        **mentions.victim_ru(story),
         "r": relation,
         **story.forms["ru"],
         "ag": story.author_gender,
@@ -169,7 +158,8 @@ def contexts(story: Story, rng: random.Random) -> dict[str, dict[str, object]]:
         "PEERS": PEERS[story.kind][0],
     }
     kk: dict[str, object] = {
-        **_victim_kk(story),
+        **scene,
+        **mentions.victim_kk(story),
         "r": relation,
         **story.forms["kk"],
         "P": kk_perp[0],
@@ -208,9 +198,12 @@ def _plan(story: Story, rng: random.Random) -> list[tuple[int, str, bool]]:
         if extra in POOLS["ru"]:
             plan.append((3, extra, False))
     camera = _camera_pool(story)
-    plan.append((4, camera, Category.CAMERA_ISSUE not in story.categories))
-    if not (story.out_of_view == Answer.NO and camera == "cam:inview"):
-        plan.append((4, f"oov:{story.out_of_view.value}", False))
+    # A camera switched off on purpose is told by the camera_issue sentence alone: another
+    # one ("long broken", "a room without cameras") would contradict it.
+    if not (Category.CAMERA_ISSUE in story.categories and story.camera_issue == "off"):
+        plan.append((4, camera, Category.CAMERA_ISSUE not in story.categories))
+        if _tells_view(story, camera):
+            plan.append((4, f"oov:{story.out_of_view.value}", False))
     if {Category.PHYSICAL_VIOLENCE, Category.TORTURE} & set(story.categories):
         plan.append((5, "injury", False))
     plan.extend((5, pool, False) for pool in ("ignored", "transfer", "fear") if rng.random() < 0.5)
@@ -219,44 +212,28 @@ def _plan(story: Story, rng: random.Random) -> list[tuple[int, str, bool]]:
     return plan
 
 
+def _tells_view(story: Story, camera: str) -> bool:
+    """Whether an "out of the cameras' view" sentence can follow the camera sentence.
+
+    Not after one that already says (right under the camera, a camera that does not work),
+    not "in view" when nobody knows of a camera, not "was it filmed?" when there was none.
+    """
+    if camera in ("cam:inview", "cam:yes:no"):
+        return False
+    if story.out_of_view == Answer.NO:
+        return story.camera_present == Answer.YES
+    return not (story.out_of_view == Answer.DONT_KNOW and story.camera_present == Answer.NO)
+
+
 def _camera_pool(story: Story) -> str:
+    """The camera sentence: none there, cameras only elsewhere, or one there (working or not)."""
     if story.camera_present != Answer.YES:
         return f"cam:{story.camera_present.value}"
+    if story.out_of_view == Answer.YES:
+        return "cam:elsewhere"
     if story.camera_working == Answer.YES:
         return "cam:inview" if story.out_of_view == Answer.NO else "cam:yes:yes"
     return f"cam:yes:{story.camera_working.value}"
-
-
-def _short_mentions(story: Story, ctx: dict[str, dict[str, object]]) -> None:
-    """After the introduction, name the affected person shortly: "Арман", "брата", "жігітті"."""
-    if story.victim == "self":
-        return
-    gender, ru, _ = _people(story.victim)
-    if story.name is not None:
-        ru_short = _name_ru(gender, story.name)
-        kk_short = lx.kk_bare((lx.FEMALE_NAMES if gender else lx.MALE_NAMES)[story.name][1])
-    else:
-        ru_short = tuple(_shorten_ru(form) for form in ru)
-        kk_short = None
-        if story.victim in lx.SHORT_KK:
-            kk_short = lx.kk_bare(lx.SHORT_KK[story.victim])
-        elif story.victim == "cellmate":
-            kk_short = lx.kk_my("көршім")
-    for i, case in enumerate(("", "gen", "dat", "acc", "ins", "prep")):
-        ctx["ru"]["V" + case] = ru_short[i]
-    if kk_short:
-        for i, case in enumerate(("", "acc", "dat", "gen", "abl", "ins")):
-            ctx["kk"]["V" + case] = kk_short[i]
-
-
-def _shorten_ru(form: str) -> str:
-    """ "моего младшего брата" → "младшего брата", "пожилого мужчину" → "мужчину"."""
-    first, _, rest = form.partition(" ")
-    if first in ("мой", "моего", "моему", "моим", "моём", "моя", "мою", "моей"):
-        return rest
-    if " из " in form:
-        return first
-    return form.rsplit(" ", 1)[-1]
 
 
 def _later_date(story: Story, lang: str, rng: random.Random) -> str:
@@ -272,21 +249,28 @@ def _later_date(story: Story, lang: str, rng: random.Random) -> str:
 def write(story: Story, rng: random.Random) -> str:
     """The narrative of ``story``: 40–200 words in its language(s)."""
     ctx = contexts(story, rng)
+    forms = mentions.mention_forms(story, ctx)
+    for lang, slot in forms:
+        ctx[lang][slot] = mentions.MENTION + lang + slot + mentions.END_MENTION
     expanders = {lang: Expander(rng, ctx[lang], POOLS[lang]) for lang in ("ru", "kk")}
     other = "kk" if story.lang == "ru" else "ru"
 
     # Every candidate sentence, in reading order: (section, language, text, required).
     candidates: list[tuple[int, str, str, bool]] = []
+    told: set[Category] = set()  # categories whose (required) sentence is already written
     for index, (section, pool, required) in enumerate(_plan(story, rng)):
         lang = story.lang
         if story.mixed and index and rng.random() < 0.35:
             lang = other
+        for values in ctx.values():
+            values["e"] = int(bool(EVENTS & told))
+            values["h"] = int(Category.PHYSICAL_VIOLENCE in told)
         text = expanders[lang].pool(pool)
+        if pool.startswith("cat:"):
+            told.add(Category(pool.split(":")[1]))
         opening = text.split()[:2]
         if required or not any(opening == c[2].split()[:2] for c in candidates):
             candidates.append((section, lang, text, required))
-        if index == 0:
-            _short_mentions(story, ctx)
     if story.mixed and all(c[1] == story.lang for c in candidates):
         candidates.insert(-1, (6, other, expanders[other].pool("filler"), True))
 
@@ -301,8 +285,12 @@ def write(story: Story, rng: random.Random) -> str:
             keep[i] = True
             words += size
     chosen = [c for c, kept in zip(candidates, keep, strict=True) if kept]
-    while sum(_words(c[2]) for c in chosen) > MAX_WORDS and len(chosen) > 3:
+    while True:
+        texts = mentions.name_then_pronoun([c[2] for c in chosen], forms)
+        if sum(_words(t) for t in texts) <= MAX_WORDS or len(chosen) <= 3:
+            break
         del chosen[-2]
+    chosen = [(c[0], c[1], t, c[3]) for c, t in zip(chosen, texts, strict=True)]
     return _paragraphs(_dates(story, chosen, ctx, rng), [c[0] for c in chosen], rng)
 
 
