@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto as _READ_THE_REQUEST  # Flask-WTF's "formdata not given"
 from werkzeug.datastructures import MultiDict
@@ -33,7 +33,15 @@ OTHER_FIELD_MAX = 200
 #: How much longer than its limit a text may arrive before it is cut unread.
 SLACK = 2
 
-TOO_LONG = _l("This text is too long: at most %(max)d characters. We kept the beginning.")
+
+def too_long(limit: int) -> str:
+    """The message for a text that had to be cut to ``limit`` characters."""
+    return ngettext(
+        "This text is too long: at most %(max)d character. We kept the beginning.",
+        "This text is too long: at most %(max)d characters. We kept the beginning.",
+        limit,
+        max=limit,
+    )
 
 
 def text_limit(field: Field) -> int | None:
@@ -85,7 +93,7 @@ class BoundedForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in self:
             if field.name in self.cut_fields:
-                message = TOO_LONG % {"max": text_limit(field)}
+                message = too_long(text_limit(field))
                 field.errors = [message, *(e for e in field.errors if e != message)]
                 valid = False
         return valid

@@ -175,7 +175,7 @@ def test_a_broken_index_never_blocks_a_complaint(app_factory, regions_free_place
 @pytest.mark.parametrize(
     ("lang", "too_short", "choose"),
     [
-        ("kk", "20 мен 10000 таңба аралығында жазыңыз", "Жауаптардың бірін таңдаңыз"),
+        ("kk", "Кемінде 20, ең көбі 10000 таңба жазыңыз", "Жауаптардың бірін таңдаңыз"),
         ("ru", "Напишите от 20 до 10000 символов", "Выберите один из ответов"),
     ],
 )

@@ -64,7 +64,10 @@ def enter(client, code, lang="kk", token=None):
 
 @pytest.mark.parametrize(
     ("lang", "status", "question"),
-    [("kk", "Қаралуда", "Шағымдарды қараушының сұрағы"), ("ru", "На рассмотрении", "Вопрос")],
+    [
+        ("kk", "Қаралуда", "Шағымдар жөніндегі маманның сұрағы"),
+        ("ru", "На рассмотрении", "Вопрос специалиста по жалобам"),
+    ],
 )
 def test_the_right_code_shows_status_history_and_questions(
     client, complaint, lang, status, question

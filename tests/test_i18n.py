@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 
 from portal.config import PROJECT_ROOT
@@ -179,3 +181,15 @@ def test_no_untranslatable_text_in_templates():
             if words:
                 offenders.append(f"{template.name}: {chunk.strip()[:60]}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_date_that_ends_in_an_abbreviation_gets_no_second_full_stop(lang):
+    """Russian long dates end in «г.»: «…на 8 марта 2026 г..» is a typo on the page."""
+    long_date = format_date(date(2026, 3, 8), format="long", locale=lang)
+    for message in _catalog(lang):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            if "%(date)s" in text:
+                rendered = text.replace("%(date)s", long_date)
+                assert ".." not in rendered.replace("...", ""), (message.id, rendered)

@@ -73,7 +73,7 @@ def test_national_page_links_regions_and_shows_progress_flags(client, world):
     assert 'href="/ru/regions/karaganda"' in html
     body = text_of(page)
     assert "1 учреждение не улучшало показатели в течение года" in body
-    assert "1 учреждение ниже собственного прежнего уровня" in body
+    assert "В 1 учреждении охват ниже прежнего уровня" in body
     assert "Последние обновления" in body
 
 

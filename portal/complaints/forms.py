@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import get_month_names
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -46,6 +46,13 @@ _WRONG_REGION = _l(
 )
 
 
+def _at_most(limit: int):
+    """The message for a text over ``limit`` characters, in the plural form its number needs."""
+    return lazy_ngettext(
+        "Use at most %(max)d character.", "Use at most %(max)d characters.", limit, max=limit
+    )
+
+
 def _parse_date(text: str) -> date | None:
     """A date typed as 2026-05-17 (date inputs) or 17.05.2026 (how people write it here)."""
     for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
@@ -75,7 +82,7 @@ class ComplaintForm(BoundedForm):
         filters=[clean_text],
         validators=[
             Optional(),
-            Length(max=PLACE_MAX, message=_l("Use at most %(max)d characters.")),
+            Length(max=PLACE_MAX, message=_at_most(PLACE_MAX)),
         ],
     )
     date_kind = RadioField(
@@ -100,7 +107,14 @@ class ComplaintForm(BoundedForm):
             Length(
                 min=NARRATIVE_MIN,
                 max=NARRATIVE_MAX,
-                message=_l("Write between %(min)d and %(max)d characters."),
+                # The noun agrees with the larger number (ru: "до 10000 символов").
+                message=lazy_ngettext(
+                    "Write between %(min)d and %(max)d character.",
+                    "Write between %(min)d and %(max)d characters.",
+                    NARRATIVE_MAX,
+                    min=NARRATIVE_MIN,
+                    max=NARRATIVE_MAX,
+                ),
             ),
         ],
     )
@@ -125,7 +139,7 @@ class ComplaintForm(BoundedForm):
         filters=[clean_text],
         validators=[
             Optional(),
-            Length(max=CONTACT_MAX, message=_l("Use at most %(max)d characters.")),
+            Length(max=CONTACT_MAX, message=_at_most(CONTACT_MAX)),
         ],
     )
     reply_language = SelectField(
@@ -265,7 +279,7 @@ class ReplyForm(BoundedForm):
         filters=[clean_text],
         validators=[
             DataRequired(message=_l("Write your message.")),
-            Length(max=REPLY_MAX, message=_l("Use at most %(max)d characters.")),
+            Length(max=REPLY_MAX, message=_at_most(REPLY_MAX)),
         ],
     )
     attachments = MultipleFileField(_l("Attachments: photos or PDF documents"))

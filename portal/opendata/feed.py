@@ -86,8 +86,8 @@ def build_feed(lang: str) -> bytes:
                 _("Demo data.")
                 + " "
                 + _(
-                    "Every facility, figure and complaint on this site is generated for "
-                    "demonstration. None of it is real."
+                    "Every facility, figure and complaint on this site is made up to show how "
+                    "the portal works. None of it is real."
                 ),
             )
         _add(feed, "id", f"tag:{authority},{TAG_YEAR}:coverage-feed/{lang}")
