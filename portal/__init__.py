@@ -13,7 +13,10 @@ from typing import Any
 from flask import Flask
 
 from portal import (
+    admin,
     api,
+    audit,
+    auth,
     caching,
     cli,
     complaints,
@@ -27,6 +30,7 @@ from portal import (
     opendata,
     privacy,
     public,
+    review,
     search,
     security,
     site,
@@ -53,6 +57,10 @@ PARTS = (
     files,       # attachments: cleaning children, sweep-attachments
     opendata,    # /open-data/…, /<lang>/open-data, /feed.atom; export-open-data
     api,         # /api/v1/… JSON and its OpenAPI document
+    audit,       # audit.record(): who did what and when; never edited, never deleted
+    auth,        # staff sign-in, second factor, sessions; the guard of every staff page
+    review,      # /<lang>/review/: the reviewers' workspace
+    admin,       # /<lang>/admin/: the audit log (administrators)
     errors,      # translated error pages; JSON under /api/ and /healthz
     cli,         # init-db, demo-data, status
 )

@@ -272,6 +272,22 @@ def test_complaints_without_a_region_are_seen_only_when_the_scope_says_so(db, wo
     assert search("", filters=Filters(regions=(None,))).total == 1
 
 
+def test_a_reviewer_scope_sees_complaints_without_a_region_only_when_assigned_to_them(
+    db, world, folder
+):
+    reviewer, colleague = factories.user(db), factories.user(db)
+    mine = factories.complaint(db, narrative="Место неизвестно, избили дубинкой.")
+    theirs = factories.complaint(db, narrative="Место неизвестно, избили дубинкой снова.")
+    for complaint, assignee in ((mine, reviewer), (theirs, colleague)):
+        complaint.region, complaint.facility, complaint.assignee = None, None, assignee
+    db.commit()
+    catch_up(db, folder)
+    south = frozenset({world["south"]})
+    scope = Scope(regions=south, unknown_region_assignee=reviewer.id)
+    assert ids(search("дубинкой", scope=scope)) == [mine.id]
+    assert search("", scope=scope).total == 3  # the two of the south, and the one assigned
+
+
 def test_sort_by_date_and_pages(world):
     by_date = search("", sort="date", per_page=2)
     newest = sorted(world["complaints"].values(), key=lambda c: c.created_at, reverse=True)
