@@ -9,6 +9,7 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from portal.auth import accounts
 from portal.auth.passwords import MAX_LENGTH
@@ -52,7 +53,9 @@ def create_user_command(name: str, roles: tuple[str, ...], regions: tuple[str, .
     """Create a staff account; the password is asked twice, or read from standard input."""
     password = _read_password()
     try:
-        enrolment = accounts.create_user(name, [Role(role) for role in roles], regions, password)
+        with force_locale("en"):  # the password's problems are told in English here
+            chosen = [Role(role) for role in roles]
+            enrolment = accounts.create_user(name, chosen, regions, password)
     except accounts.AccountError as error:
         session.rollback()
         raise click.ClickException(str(error)) from error

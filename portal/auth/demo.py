@@ -84,7 +84,7 @@ def demo_staff_command() -> None:
     click.echo("DEMO staff accounts (demo data only; refused when PORTAL_ENV=production)")
     click.echo(f"Sign in at /kk/review/login (or /ru/, /en/). DEMO password: {DEMO_PASSWORD}")
     for user in users:
-        regions = ", ".join(region.slug for region in user.regions)
+        regions = ", ".join(sorted(region.slug for region in user.regions))
         role = user.role.value + (f" ({regions})" if regions else "")
         click.echo(f"  {user.username:<17} {role:<30} DEMO TOTP secret: {totp.secret_of(user)}")
     click.echo("Current code: .venv/bin/flask --app wsgi demo-code NAME")
