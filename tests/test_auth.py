@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from portal.auth import passwords, totp
 from portal.db import session
-from portal.reference import ensure_regions
 from portal.models import AuditEvent, RecoveryCode, Role, StaffSession, User
+from portal.reference import ensure_regions
 from tests import factories
 from tests.support.staff import (
     PASSWORD,
