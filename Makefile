@@ -35,6 +35,7 @@ run: $(VENV)/.runtime $(MO)
 	$(FLASK) init-db
 	$(FLASK) demo-data --if-empty
 	$(FLASK) search catch-up
+	$(FLASK) demo-staff
 	PORTAL_BASE_URL=http://127.0.0.1:$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(MO)

@@ -13,7 +13,10 @@ from typing import Any
 from flask import Flask
 
 from portal import (
+    admin,
     api,
+    audit,
+    auth,
     caching,
     cli,
     complaints,
@@ -28,6 +31,7 @@ from portal import (
     privacy,
     public,
     retention,
+    review,
     search,
     security,
     site,
@@ -55,6 +59,10 @@ PARTS = (
     retention,   # purge-expired: closed complaints deleted when the promised time has passed
     opendata,    # /open-data/…, /<lang>/open-data, /feed.atom; export-open-data
     api,         # /api/v1/… JSON and its OpenAPI document
+    audit,       # audit.record(): who did what and when; never edited, never deleted
+    auth,        # staff sign-in, second factor, sessions; the guard of every staff page
+    review,      # /<lang>/review/: the reviewers' workspace
+    admin,       # /<lang>/admin/: the audit log (administrators)
     errors,      # translated error pages; JSON under /api/ and /healthz
     cli,         # init-db, demo-data, status
 )

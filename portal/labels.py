@@ -17,6 +17,7 @@ from portal.models import (
     Category,
     FacilityType,
     Relation,
+    Role,
     Source,
     Status,
     ZoneType,
@@ -84,6 +85,12 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
         Relation.RELATIVE: _l("Relative"),
         Relation.LAWYER: _l("Lawyer"),
         Relation.WITNESS: _l("Witness"),
+    },
+    Role: {
+        Role.REVIEWER: _l("Reviewer"),
+        Role.COORDINATOR: _l("Coordinator"),
+        Role.ANALYST: _l("Analyst"),
+        Role.ADMIN: _l("Administrator"),
     },
 }
 

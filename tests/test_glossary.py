@@ -32,7 +32,9 @@ IN_RUNNING_TEXT: dict[str, str | None] = {
     "complaint.receipt_code": None,
     "coverage.blind_spot": None,
     "coverage.monitoring_visit": None,
-    "auth.2fa": r"\bsecond factor\b|\btwo-factor\b",
+    "auth.2fa": r"\btwo-factor\b",
+    # "sign in with a second factor" is the method as a whole (auth.2fa), not the code step.
+    "auth.second_factor": r"(?<!with a )\bsecond factor\b",
     "person.affected": None,
     "complaint.complainant": None,
     "complaint.attachment": r"\battachments?\b",

@@ -286,6 +286,22 @@ def test_related_concepts_follow_the_complaints_naming_the_concept(db, world, fo
     assert said.id not in ids(search("брата -взятка"))
 
 
+def test_a_reviewer_scope_sees_complaints_without_a_region_only_when_assigned_to_them(
+    db, world, folder
+):
+    reviewer, colleague = factories.user(db), factories.user(db)
+    mine = factories.complaint(db, narrative="Место неизвестно, избили дубинкой.")
+    theirs = factories.complaint(db, narrative="Место неизвестно, избили дубинкой снова.")
+    for complaint, assignee in ((mine, reviewer), (theirs, colleague)):
+        complaint.region, complaint.facility, complaint.assignee = None, None, assignee
+    db.commit()
+    catch_up(db, folder)
+    south = frozenset({world["south"]})
+    scope = Scope(regions=south, unknown_region_assignee=reviewer.id)
+    assert ids(search("дубинкой", scope=scope)) == [mine.id]
+    assert search("", scope=scope).total == 3  # the two of the south, and the one assigned
+
+
 def test_sort_by_date_and_pages(world):
     by_date = search("", sort="date", per_page=2)
     newest = sorted(world["complaints"].values(), key=lambda c: c.created_at, reverse=True)

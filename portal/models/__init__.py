@@ -18,8 +18,8 @@ from portal.models.complaint import (
 from portal.models.coverage import CoverageSnapshot, Source, ZoneCoverage, ZoneType
 from portal.models.geo import Authority, Facility, FacilityAlias, FacilityType, Region, RegionKind
 from portal.models.meta import DatasetFact, IndexAction, IndexTask
-from portal.models.sessions import FollowUpSession
-from portal.models.user import AuditEvent, Role, User, user_regions
+from portal.models.sessions import FollowUpSession, StaffSession
+from portal.models.user import AuditEvent, RecoveryCode, Role, User, user_regions
 
 __all__ = [
     "Answer",
@@ -42,11 +42,13 @@ __all__ = [
     "Message",
     "MessageDirection",
     "Note",
+    "RecoveryCode",
     "Region",
     "RegionKind",
     "Relation",
     "Role",
     "Source",
+    "StaffSession",
     "Status",
     "StatusChange",
     "User",

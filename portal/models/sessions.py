@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.models._columns import Timestamp, utcnow
@@ -35,3 +35,25 @@ class FollowUpSession(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     #: The last activity written down (at most once a minute): the idle timeout counts from here.
     last_seen_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class StaffSession(Base):
+    """A staff member's browser, signed in (or half-way: password checked, second factor not).
+
+    Ends at sign-out, after 30 minutes idle, 12 hours after sign-in, and with every
+    other session of the user when the account is disabled or its second factor reset
+    (``portal.auth.sessions``). Deleted with its user.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 (hex) of the random token in the staff cookie; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The user's ``session_generation`` when the session began; a raised one ends it.
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    #: When the second factor was checked; None while only the password is.
+    second_factor_at: Mapped[datetime | None] = mapped_column(Timestamp)

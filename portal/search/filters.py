@@ -84,6 +84,9 @@ class Scope:
     regions: frozenset[int] | None = None
     #: Whether complaints with no known region are visible too (ignored when regions is None).
     include_unknown_region: bool = False
+    #: A user id: complaints with no known region assigned to this user are visible too
+    #: (a reviewer sees the ones a coordinator gave them). Ignored when regions is None.
+    unknown_region_assignee: int | None = None
 
     def terms(self) -> list[str] | None:
         """The region terms in scope, or None for no restriction."""

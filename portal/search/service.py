@@ -39,7 +39,7 @@ from portal.search import engine
 from portal.search.engine import Evaluator, Leaf, Scores
 from portal.search.filters import Filters, Scope
 from portal.search.query import ParsedQuery, Parser, QueryError
-from portal.search.schema import FILTER_FIELDS, SCHEMA
+from portal.search.schema import FILTER_FIELDS, NONE, SCHEMA
 from portal.search.searchers import Unavailable, pool_for
 from portal.search.snippets import snippet
 
@@ -157,11 +157,16 @@ def _segment(leaf: Leaf, index: int, required, excluded, filters: Filters, scope
     }
     for name, (low, high) in filters.dates().items():
         chosen[name] = engine.range_mask(leaf, name, low, high)
+    allowed = None if regions is None else engine.value_mask(leaf, "region", regions)
+    assignee = scope.unknown_region_assignee
+    if allowed is not None and not scope.include_unknown_region and assignee is not None:
+        unknown = engine.value_mask(leaf, "region", [NONE])
+        allowed |= unknown & engine.value_mask(leaf, "assignee", [str(assignee)])
     return _Segment(
         leaf=leaf,
         parts=[scores[index] for scores in required],
         excluded=[scores[index] for scores in excluded],
-        scope=None if regions is None else engine.value_mask(leaf, "region", regions),
+        scope=allowed,
         filters=chosen,
     )
 

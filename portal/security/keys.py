@@ -9,9 +9,10 @@ about another. Key rings are listed newest first, so keys can be rotated:
   (encryption itself is in :mod:`portal.complaints.crypto`);
 * receipt look-up: keyed HMACs from the same secrets (``complaints/receipts.py``);
 * rate-limit buckets: an HMAC key from ``SECRET_KEY`` that turns a client
-  address into an anonymous bucket name (:mod:`portal.security.limits`).
-
-Staff keys (sign-in second factor) will be derived here too, with purposes of their own.
+  address into an anonymous bucket name (:mod:`portal.security.limits`);
+* staff second factor: a Fernet key from ``SECRET_KEY`` that encrypts each staff
+  member's TOTP secret in the database (:mod:`portal.auth.totp`). Changing
+  ``PORTAL_SECRET_KEY`` therefore needs ``reset-second-factor`` for every account.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from flask import current_app
 _CONTACT_INFO = b"ashyq-baqylau/contact/v1"
 _RECEIPT_INFO = b"ashyq-baqylau/receipt/v1"
 _RATE_LIMIT_INFO = b"ashyq-baqylau/rate-limit/v1"
+_TOTP_INFO = b"ashyq-baqylau/staff-totp/v1"
 
 
 def derive(secret: str, info: bytes) -> bytes:
@@ -72,3 +74,9 @@ def receipt_keys() -> list[bytes]:
 def rate_limit_key() -> bytes:
     """The HMAC key that turns a client address into an anonymous rate-limit bucket."""
     return derive(current_app.config["SECRET_KEY"], _RATE_LIMIT_INFO)
+
+
+def totp_fernet() -> Fernet:
+    """The Fernet key that encrypts staff TOTP secrets at rest (derived from ``SECRET_KEY``)."""
+    raw = derive(current_app.config["SECRET_KEY"], _TOTP_INFO)
+    return Fernet(base64.urlsafe_b64encode(raw))

@@ -29,6 +29,9 @@ LIMITS: dict[str, RateLimitItem] = {
     # Every submission whose files are cleaned, accepted or not: cleaning costs up to 20 s
     # of CPU in a child process, so refused files must not be free to send again and again.
     "files": parse("20 per hour"),
+    # Staff sign-in steps (password, code) from one client, whatever the account; each
+    # account is also throttled after 5 failures a minute (portal/auth/signin.py).
+    "sign-in": parse("30 per 15 minutes"),
 }
 
 _EXTENSION = "portal.limiter"

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """The portal with a small demo data set, served on 127.0.0.1."""
+    from portal.auth.demo import ensure_demo_staff
     from portal.db import session
     from portal.demo import generate
 
@@ -37,6 +38,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     with app.app_context():
         generate(session, facilities=60, complaints=200, seed=11)
         session.commit()
+        ensure_demo_staff()  # the demo staff accounts of `make run`
     server = LiveServer(app).start()
     yield server
     server.stop()

@@ -26,6 +26,7 @@ class LiveServer:
     """Serves ``app`` on 127.0.0.1 on a free port from a background thread."""
 
     def __init__(self, app: Flask) -> None:
+        self.app = app
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

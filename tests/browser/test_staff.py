@@ -1,0 +1,120 @@
+"""A reviewer and a coordinator sign in with password and one-time code, in kk and ru.
+
+Every page passes axe-core (no serious or critical violations) and loads nothing from
+another host; with JavaScript off, the page's HTML is checked in a twin page (as in
+test_citizen.py), since axe-core itself is a script.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal import clock
+from portal.auth import accounts, totp
+from portal.auth.demo import DEMO_PASSWORD
+from portal.db import session
+from portal.models import Role, User
+from tests.support.browser import serious_accessibility_violations
+
+pytestmark = pytest.mark.browser
+
+WORDS = {
+    "kk": {
+        "sign_in": "Кіру",
+        "code": "Бір реттік код",
+        "workspace": "Жұмыс кеңістігі",
+        "sign_out": "Шығу",
+        "confirm": "Растау және кіру",
+        "saved": "Сақтап алдым, жалғастыру",
+    },
+    "ru": {
+        "sign_in": "Войти",
+        "code": "Одноразовый код",
+        "workspace": "Рабочее место",
+        "sign_out": "Выйти",
+        "confirm": "Подтвердить и войти",
+        "saved": "Я их сохранил(а), продолжить",
+    },
+}
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
+
+
+def _check(page, twin=None) -> None:
+    assert page.requests.foreign() == [], page.url
+    checked = page
+    if twin is not None:
+        twin.set_content(_SCRIPT.sub("", page.content()))
+        checked = twin
+    assert serious_accessibility_violations(checked) == [], page.url
+
+
+def _secret(live_server, username: str) -> str:
+    with live_server.app.app_context():
+        user = session.scalars(select(User).where(User.username == username)).one()
+        return totp.secret_of(user)
+
+
+@pytest.mark.parametrize(
+    ("lang", "username", "javascript"),
+    [("kk", "demo-reviewer", True), ("ru", "demo-coordinator", False)],
+    ids=["kk-js", "ru-no-js"],
+)
+def test_staff_sign_in_with_password_and_one_time_code(
+    open_page, live_server, lang, username, javascript
+):
+    words = WORDS[lang]
+    twin = None if javascript else open_page(f"/{lang}/about")
+    page = open_page(f"/{lang}/review/login", javascript=javascript)
+    assert page.locator("html").get_attribute("lang") == lang
+    _check(page, twin)
+
+    page.locator('input[autocomplete="username"]').fill(username)
+    page.locator('input[autocomplete="current-password"]').fill("not the demo password")
+    page.get_by_role("button", name=words["sign_in"]).click()
+    page.wait_for_selector("#error-summary")
+    _check(page, twin)
+
+    page.locator('input[autocomplete="username"]').fill(username)
+    page.locator('input[autocomplete="current-password"]').fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=words["sign_in"]).click()
+    page.wait_for_selector('input[autocomplete="one-time-code"]')
+    assert page.get_by_role("heading", name=words["code"]).is_visible()
+    _check(page, twin)
+
+    code = totp.current_code(_secret(live_server, username), clock.now())
+    page.locator('input[autocomplete="one-time-code"]').fill(code)
+    page.get_by_role("button", name=words["sign_in"]).click()
+    page.wait_for_selector("h1")
+    assert page.get_by_role("heading", name=words["workspace"]).is_visible()
+    assert username in page.content()
+    _check(page, twin)
+
+    page.locator("main").get_by_role("button", name=words["sign_out"]).click()
+    page.wait_for_selector('input[autocomplete="current-password"]')
+    page.goto(f"{live_server.url}/{lang}/review/")
+    assert page.url.endswith(f"/{lang}/review/login")
+
+
+def test_first_sign_in_sets_up_the_second_factor(open_page, live_server):
+    with live_server.app.app_context():
+        enrolment = accounts.create_user(
+            "browser.enrol", [Role.COORDINATOR], [], "a browser's own long passphrase"
+        )
+        secret = enrolment.secret
+    words = WORDS["kk"]
+    page = open_page("/kk/review/login")
+    page.locator('input[autocomplete="username"]').fill("browser.enrol")
+    page.locator('input[autocomplete="current-password"]').fill("a browser's own long passphrase")
+    page.get_by_role("button", name=words["sign_in"]).click()
+    page.wait_for_selector("img.qr-code")
+    _check(page)
+    page.locator('input[autocomplete="one-time-code"]').fill(totp.current_code(secret, clock.now()))
+    page.get_by_role("button", name=words["confirm"]).click()
+    page.wait_for_selector(".recovery-codes")
+    assert page.locator(".recovery-codes li").count() == 10
+    _check(page)
+    page.get_by_role("link", name=words["saved"]).click()
+    assert page.get_by_role("heading", name=words["workspace"]).is_visible()

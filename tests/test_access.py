@@ -1,0 +1,176 @@
+"""Roles and scope, enforced in one place: every staff URL refuses whoever should not reach it."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint
+from sqlalchemy import select
+
+from portal.auth import access
+from portal.db import session
+from portal.models import Complaint, Region, Role, User
+from portal.reference import ensure_regions
+from tests import factories
+from tests.support.staff import clock as clock
+from tests.support.staff import csrf, make_staff, sign_in
+
+#: Who reaches each staff page today (a new page must be added here, with its roles).
+EXPECTED: dict[str, set[Role] | str] = {
+    "auth.login": "anyone",
+    "auth.logout": "anyone",
+    "auth.second_step": "half-way",
+    "auth.enrol": "half-way",
+    "review.home": set(Role),
+    "admin.home": {Role.ADMIN},
+    "admin.audit_log": {Role.ADMIN},
+}
+ACCOUNTS = {
+    Role.REVIEWER: ("walk.reviewer", (Role.REVIEWER,), ["almaty"]),
+    Role.COORDINATOR: ("walk.coordinator", (Role.COORDINATOR,), []),
+    Role.ANALYST: ("walk.analyst", (Role.ANALYST,), []),
+    Role.ADMIN: ("walk.admin", (Role.ADMIN,), []),
+}
+
+
+def staff_rules(app):
+    """Every rule of the URL map that is a staff page, with the method to try."""
+    for rule in app.url_map.iter_rules():
+        segments = [part for part in rule.rule.split("/") if part]
+        staff = rule.endpoint.split(".")[0] in access.STAFF_BLUEPRINTS or any(
+            part in access.STAFF_PATHS for part in segments[:2]
+        )
+        if staff:
+            method = "GET" if "GET" in rule.methods else "POST"
+            yield rule, method
+
+
+def visit(client, rule, method: str, lang: str = "ru"):
+    path = rule.rule.replace("<lang:lang_code>", lang)
+    assert "<" not in path, f"give {rule.rule} sample values in this test"
+    if method == "GET":
+        return client.get(path)
+    return client.post(path, data={"csrf_token": csrf(client, f"/{lang}/follow-up")})
+
+
+def test_every_staff_page_is_listed_here_with_its_roles(app):
+    found = {rule.endpoint for rule, _ in staff_rules(app)}
+    assert found == set(EXPECTED)
+
+
+@pytest.fixture
+def accounts(app):
+    with app.app_context():
+        ensure_regions(session)
+        return {
+            role: make_staff(session, name, *roles, regions=regions)
+            for role, (name, roles, regions) in ACCOUNTS.items()
+        }
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_page(app):
+    client = app.test_client()
+    for rule, method in staff_rules(app):
+        response = visit(client, rule, method)
+        if EXPECTED[rule.endpoint] == "anyone":
+            assert response.status_code in (200, 303), rule.rule
+            continue
+        assert response.status_code == 303, rule.rule
+        assert response.headers["Location"].endswith("/ru/review/login"), rule.rule
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_exactly_the_pages_declared_for_it(app, accounts, clock, role):
+    client = app.test_client()
+    sign_in(client, accounts[role], clock, lang="ru")
+    for rule, method in staff_rules(app):
+        expected = EXPECTED[rule.endpoint]
+        if isinstance(expected, str) or rule.endpoint == "auth.logout":
+            continue
+        response = visit(client, rule, method)
+        if role in expected:
+            assert response.status_code == 200, rule.rule
+            assert response.headers["Cache-Control"] == "no-store"
+        else:
+            assert response.status_code == 403, rule.rule
+
+
+def test_an_endpoint_that_declares_no_roles_is_refused_to_everyone(app_factory, clock):
+    app = app_factory()
+    forgotten = Blueprint("review_extra", __name__, url_prefix="/<lang:lang_code>/review")
+    forgotten.add_url_rule("/forgotten", "forgotten", lambda: "complaints!")
+    app.register_blueprint(forgotten)
+    with app.app_context():
+        ensure_regions(session)
+        coordinator = make_staff(session, "all.seeing", Role.COORDINATOR)
+    client = app.test_client()
+    assert client.get("/kk/review/forgotten").status_code == 403
+    sign_in(client, coordinator, clock)
+    assert client.get("/kk/review/forgotten").status_code == 403
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def spread(app):
+    """Complaints in Almaty, in Astana, and two with no region (one assigned to the reviewer)."""
+    with app.app_context():
+        ensure_regions(session)
+        reviewer = make_staff(session, "scoped.reviewer", Role.REVIEWER, regions=["almaty"])
+        other = make_staff(session, "other.reviewer", Role.REVIEWER, regions=["astana"])
+        regions = {r.slug: r for r in session.scalars(select(Region)).all()}
+        made = {}
+        for name, region, assignee in (
+            ("almaty", regions["almaty"], None),
+            ("astana", regions["astana"], None),
+            ("unknown-mine", None, reviewer.id),
+            ("unknown-theirs", None, other.id),
+        ):
+            complaint = factories.complaint(session, assignee_id=assignee)
+            complaint.facility, complaint.region = None, region
+            made[name] = complaint
+        session.commit()
+        return {name: complaint.id for name, complaint in made.items()} | {
+            "reviewer": reviewer.id,
+            "almaty_id": regions["almaty"].id,
+        }
+
+
+def _visible(user: User) -> set[int]:
+    return set(session.scalars(select(Complaint.id).where(access.complaint_filter(user))))
+
+
+def test_scope_follows_the_roles(app, spread):
+    with app.app_context():
+        reviewer = session.get(User, spread["reviewer"])
+        assert _visible(reviewer) == {spread["almaty"], spread["unknown-mine"]}
+        scope = access.scope_for(reviewer)
+        assert scope.regions == {spread["almaty_id"]} and not scope.include_unknown_region
+        assert scope.unknown_region_assignee == reviewer.id
+
+        coordinator = make_staff(session, "coord.scope", Role.COORDINATOR)
+        coordinator = session.get(User, coordinator.id)
+        everything = {
+            spread[name] for name in ("almaty", "astana", "unknown-mine", "unknown-theirs")
+        }
+        assert _visible(coordinator) == everything
+        assert access.scope_for(coordinator).regions is None
+
+        for roles in ((Role.ANALYST,), (Role.ADMIN,)):
+            blind = session.get(User, make_staff(session, f"blind.{roles[0]}", *roles).id)
+            assert _visible(blind) == set() and access.scope_for(blind) is None
+
+        reviewing_admin = make_staff(
+            session, "admin.reviews", Role.ADMIN, Role.REVIEWER, regions=["astana"]
+        )
+        reviewing_admin = session.get(User, reviewing_admin.id)
+        assert _visible(reviewing_admin) == {spread["astana"]}
+        for complaint in session.scalars(select(Complaint)):
+            assert access.may_read(reviewer, complaint) == (complaint.id in _visible(reviewer))
+
+
+def test_a_disabled_account_sees_nothing(app, spread):
+    with app.app_context():
+        reviewer = session.get(User, spread["reviewer"])
+        reviewer.is_active = False
+        assert _visible(reviewer) == set() and access.scope_for(reviewer) is None
