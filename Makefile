@@ -1,6 +1,7 @@
 # Ashyq Baqylau: everything a fresh machine needs is installed from here.
 #   make run    serve the portal with demo data on http://127.0.0.1:$(PORT)
-#   make test   run the whole suite (SQLite, PostgreSQL, headless Chromium)
+#   make test   style checks (ruff), then the whole suite (SQLite, PostgreSQL, headless Chromium,
+#               the Nu HTML Checker on every public page)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -38,7 +39,10 @@ run: $(VENV)/.runtime $(MO)
 	$(FLASK) demo-staff
 	PORTAL_BASE_URL=http://127.0.0.1:$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Style first, so CI fails fast; then pytest.
 test: $(VENV)/.dev $(MO)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check portal tests bench
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev

@@ -41,8 +41,18 @@ def preferred_language() -> str:
 
 
 def current_language() -> str:
-    """The language of the current request (the URL prefix when there is one)."""
-    return g.get("lang") or preferred_language()
+    """The language of the current request (the URL prefix when there is one).
+
+    The prefix is read from the path too, for a request no route matched (a 404 or
+    405 under ``/ru/`` is answered in Russian, as the address says).
+    """
+    return g.get("lang") or _prefix_language(request.path) or preferred_language()
+
+
+def _prefix_language(path: str) -> str | None:
+    """The language code ``path`` starts with (``/ru/…``), or None."""
+    segment = path.split("/", 2)[1] if path.startswith("/") else ""
+    return segment if segment in LANGUAGES else None
 
 
 def safe_local_path(target: str | None) -> str | None:

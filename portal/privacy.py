@@ -7,6 +7,12 @@ filter on the ``werkzeug`` (development server) and ``gunicorn.access`` loggers
 blanks them in every record, and also scrubs anything that looks like an IP
 address from ``gunicorn.error`` messages (e.g. "Invalid request from ip=…").
 ``gunicorn.conf.py`` uses an access-log format without them in the first place.
+
+One kind of line keeps its address: the development server's own start-up lines
+(" * Running on http://127.0.0.1:5000"), which name the address it listens on, never
+a client's, and tell a newcomer where to open the portal. Only a werkzeug record that
+is not a request line (those begin with the client's address) may carry them, and
+only lines of exactly that shape are left as they are.
 """
 
 from __future__ import annotations
@@ -45,11 +51,25 @@ _IPV6 = re.compile(
 )
 #: werkzeug puts the address first: '127.0.0.1 - - [date] "GET / HTTP/1.1" 200 -'
 _WERKZEUG_PREFIX = re.compile(r"^\S+ - - \[")
+#: The development server's start-up message (werkzeug's log_startup): its warning first,
+#: then the address it listens on.
+_STARTUP_FIRST_LINE = "This is a development server"
+_STARTUP_LINE = re.compile(r" \* Running on (?:https?://[\w.:\[\]-]+|all addresses \([\w.:]+\))")
 
 
 def scrub_text(text: str) -> str:
     """``text`` with anything that looks like an IPv4 or IPv6 address replaced by ``-``."""
     return _IPV6.sub("-", _IPV4.sub("-", text))
+
+
+def _scrub_werkzeug(message: str) -> str:
+    """A werkzeug message scrubbed: request lines wholly, the start-up address lines not at all."""
+    if _WERKZEUG_PREFIX.match(message):  # a request: the client's address comes first
+        return scrub_text(_WERKZEUG_PREFIX.sub("- - - [", message, count=1))
+    lines = message.split("\n")
+    if _STARTUP_FIRST_LINE not in lines[0]:
+        return scrub_text(message)
+    return "\n".join(line if _STARTUP_LINE.fullmatch(line) else scrub_text(line) for line in lines)
 
 
 class ClientPrivacyFilter(logging.Filter):
@@ -65,9 +85,7 @@ class ClientPrivacyFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a malformed record must not escape unscrubbed
             message = str(record.msg)
-        if record.name == "werkzeug":
-            message = _WERKZEUG_PREFIX.sub("- - - [", message, count=1)
-        record.msg = scrub_text(message)
+        record.msg = _scrub_werkzeug(message) if record.name == "werkzeug" else scrub_text(message)
         record.args = ()
         return True
 

@@ -72,6 +72,21 @@ def test_error_page_without_a_language_prefix_follows_the_browser(client):
     assert "Страница не найдена" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("path", "status", "lang", "title"),
+    [
+        ("/ru/no-such-page", 404, "ru", "Страница не найдена"),
+        ("/en/regions", 404, "en", "Page not found"),
+        ("/ru/follow-up/reply", 405, "ru", "Это действие здесь недоступно"),
+    ],
+)
+def test_an_address_no_route_matches_is_answered_in_its_language(client, path, status, lang, title):
+    response = client.get(path, headers={"Accept-Language": "kk"}, query_string={"x": "1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert f'<html lang="{lang}"' in page and title in page
+
+
 def test_wrong_method_is_405_not_500(client):
     assert client.post("/healthz").status_code == 405
 

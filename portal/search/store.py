@@ -11,6 +11,7 @@ new one in.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,24 @@ def is_current(schema) -> bool:
     return sorted(schema.names()) == sorted(SCHEMA.names()) and signature_of(schema) == signature()
 
 
-class _ClosingStorage(FileStorage):
+def private_lock(path: str | Path) -> LockBase:
+    """Whoosh's file lock at ``path``, its file made owner read/write only (0600).
+
+    Whoosh creates lock files with mode 0777 less the umask: 0700, executable.
+    Made here first with 0600, the file keeps that mode when Whoosh opens it.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    return FileLock(str(path))
+
+
+class _PrivateStorage(FileStorage):
+    """A file storage whose lock files are 0600, like every other file of the index."""
+
+    def lock(self, name):
+        return private_lock(self._fpath(name))
+
+
+class _ClosingStorage(_PrivateStorage):
     """A file storage that remembers the files it opened, so a failed open can close them.
 
     Whoosh leaves its table-of-contents file open when it cannot parse it.
@@ -122,18 +140,18 @@ def held(lock: LockBase, timeout: float) -> Iterator[None]:
 def rebuild_lock(folder: Path) -> LockBase:
     """The lock ``search rebuild`` holds for its whole run."""
     folder.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(rebuild_lock_path(folder)))
+    return private_lock(rebuild_lock_path(folder))
 
 
 def write_lock(folder: Path) -> LockBase:
     """Whoosh's write lock of the index in ``folder`` (the folder must exist)."""
-    return FileStorage(str(folder)).lock(WRITE_LOCK)
+    return _PrivateStorage(str(folder)).lock(WRITE_LOCK)
 
 
 def create_index(folder: Path) -> FileIndex:
     """Create an empty index with :data:`SCHEMA` in ``folder`` (made if needed)."""
     folder.mkdir(parents=True, exist_ok=True)
-    return FileStorage(str(folder)).create_index(SCHEMA, indexname=INDEX_NAME)
+    return _PrivateStorage(str(folder)).create_index(SCHEMA, indexname=INDEX_NAME)
 
 
 def open_index(folder: Path) -> FileIndex:

@@ -21,7 +21,9 @@ def _check(page) -> None:
     page.requests.finished.clear()  # the next page is measured on its own
 
 
-@pytest.mark.parametrize(("lang", "download"), [("kk", "CSV жүктеп алу"), ("ru", "Скачать CSV")])
+@pytest.mark.parametrize(
+    ("lang", "download"), [("kk", "CSV жүктеп алу"), ("ru", "Скачать CSV"), ("en", "Download CSV")]
+)
 def test_national_to_region_to_facility_to_csv(open_page, live_server, lang, download):
     page = open_page(f"/{lang}/")
     _check(page)
@@ -44,15 +46,21 @@ def test_national_to_region_to_facility_to_csv(open_page, live_server, lang, dow
 @pytest.mark.parametrize(
     "path",
     [
+        "/",
+        "/regions/almaty",
         "/facilities",
         "/facilities?status=slipping",
+        "/facilities?region=atlantis&band=%3Cb%3E&page=abc",
         "/open-data",
         "/methodology",
         "/about",
         "/privacy",
+        "/report",
+        "/follow-up",
+        "/no-such-page",
     ],
 )
-@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_public_pages_are_accessible_small_and_local(open_page, lang, path):
     page = open_page(f"/{lang}{path}")
     assert page.locator("html").get_attribute("lang") == lang
