@@ -25,6 +25,8 @@ from portal.models import (
 from portal.reference import ensure_regions
 from portal.review import counts
 from tests import factories
+from tests.conftest import require
+from tests.support import nu
 from tests.support.staff import clock as clock
 from tests.support.staff import make_staff, sign_in
 
@@ -240,3 +242,18 @@ def test_an_empty_scope_shows_no_complaints_yet(app, clock):
     assert response.status_code == 200
     with app.app_context():
         assert session.scalar(select(Message.id)) is None
+
+
+def test_the_page_is_valid_html_in_every_language_with_and_without_errors(app, world, clock):
+    require(nu.java() is not None, "java not found (apt-get install openjdk-17-jre-headless)")
+    require(nu.jar() is not None, "vnu.jar not found (pip install -r requirements-dev.txt)")
+    pages = {}
+    for role, lang in ((Role.ANALYST, "kk"), (Role.REVIEWER, "ru"), (Role.COORDINATOR, "en")):
+        client = app.test_client()
+        sign_in(client, world["staff"][role], clock, lang=lang)
+        pages[f"{lang}.ok"] = client.get(f"/{lang}/review/statistics").get_data(as_text=True)
+        pages[f"{lang}.error"] = client.get(
+            f"/{lang}/review/statistics?since=2026-03-05&until=2026-03-04"
+        ).get_data(as_text=True)
+    checked = nu.check(pages)
+    assert [f"{name}: {message}" for name, found in checked.items() for message in found] == []
