@@ -134,12 +134,15 @@ def _start(complaint: Complaint, reviewer: User, answered: bool) -> None:
     asked = max(asked, complaint.created_at)
     complaint.assignee = reviewer
     complaint.status = Status.IN_REVIEW
-    complaint.status_changes = [
-        StatusChange(old_status=None, new_status=Status.NEW, at=complaint.created_at),
+    if not complaint.status_changes:  # the filing step, were it missing
+        complaint.status_changes.append(
+            StatusChange(old_status=None, new_status=Status.NEW, at=complaint.created_at)
+        )
+    complaint.status_changes.append(
         StatusChange(
             old_status=Status.NEW, new_status=Status.IN_REVIEW, actor_id=reviewer.id, at=asked
-        ),
-    ]
+        )
+    )
     question = Message(
         direction=MessageDirection.TO_COMPLAINANT,
         author_id=reviewer.id,
