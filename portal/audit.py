@@ -40,6 +40,8 @@ ACTIONS: dict[str, Any] = {
     "account.created": _l("Account created"),
     "account.disabled": _l("Account disabled"),
     "account.second_factor_reset": _l("Second factor reset"),
+    "statistics.viewed": _l("Statistics viewed"),
+    "statistics.exported": _l("Statistics downloaded (CSV)"),
 }
 #: Detail names that could carry a complaint's content or a search's words: refused.
 FORBIDDEN_DETAIL = frozenset(

@@ -21,6 +21,8 @@ EXPECTED: dict[str, set[Role] | str] = {
     "auth.second_step": "half-way",
     "auth.enrol": "half-way",
     "review.home": set(Role),
+    "review.statistics": {Role.REVIEWER, Role.COORDINATOR, Role.ANALYST},
+    "review.statistics_csv": {Role.REVIEWER, Role.COORDINATOR, Role.ANALYST},
     "admin.home": {Role.ADMIN},
     "admin.audit_log": {Role.ADMIN},
 }
