@@ -75,7 +75,7 @@ class ReferralForm(BoundedForm):
 
     recipient = RadioField(_l("Sent to"), validate_choice=False)
     recipient_name = StringField(
-        _l("Name of the body or office"), validators=[Optional(), Length(max=NAME_MAX)]
+        _l("Name of the body or office"), validators=[Length(max=NAME_MAX)]
     )
     sent_on = DateText(_l("Sent on"))
     response_due = DateText(_l("Response due by"))
