@@ -15,6 +15,7 @@ from portal.casework.deidentify import REMOVED_MARK, DetailKind
 from portal.db import session
 from portal.models import (
     AuditEvent,
+    CaseReminder,
     Complaint,
     DatePrecision,
     Letter,
@@ -503,3 +504,16 @@ def test_hostile_strings_in_a_referral_and_an_excerpt_never_break_the_pages(
         assert preview.status_code in (200, 422), hostile
         assert "<script>alert" not in preview.get_data(as_text=True)
     assert client.get(url).status_code == 200
+
+
+def test_letters_referrals_and_reminders_leave_with_their_complaint(app, case, clock):
+    client = signed_in(app, case, clock)
+    post_letter(client, base(case) + "/footage-request", letters.default_excerpt(NARRATIVE), [])
+    _referral(client, base(case) + "/referrals")
+    url = base(case) + "/reminder"
+    client.post(url, data={"csrf_token": csrf(client, url), "remind_on": "2026-12-20"})
+    with app.app_context():
+        session.delete(session.get(Complaint, case["complaints"]["almaty"]))  # as purge-expired
+        session.commit()
+        for model in (Letter, Referral, CaseReminder):
+            assert session.scalar(select(func.count()).select_from(model)) == 0, model
