@@ -27,6 +27,7 @@ from portal.models import (
 from portal.reference import ensure_regions
 from tests import factories
 from tests.conftest import require
+from tests.support import nu
 from tests.support.staff import clock as clock
 from tests.support.staff import csrf, make_staff, sign_in
 
@@ -517,3 +518,39 @@ def test_letters_referrals_and_reminders_leave_with_their_complaint(app, case, c
         session.commit()
         for model in (Letter, Referral, CaseReminder):
             assert session.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # the markup, not the database
+def test_every_case_work_page_is_valid_html(backend, app, case, clock):
+    require(nu.java() is not None and nu.jar() is not None, "the Nu HTML Checker needs Java")
+    client = signed_in(app, case, clock, lang="kk")
+    pages: dict[str, str] = {}
+    excerpt = letters.default_excerpt(NARRATIVE)
+    kk = base(case, lang="kk")
+    pages["preview"] = post_letter(client, kk + "/footage-request", excerpt, [1], action="x").text
+    pages["zones-error"] = post_letter(client, kk + "/footage-request", excerpt, [], zones=()).text
+    post_letter(client, kk + "/footage-request", excerpt, range(20))
+    pages["referral-error"] = _referral(client, kk + "/referrals", sent_on="x").text
+    _referral(client, kk + "/referrals", response_due="2026-12-01")
+    pages["reminder-error"] = client.post(
+        kk + "/reminder", data={"csrf_token": csrf(client, kk + "/reminder"), "remind_on": "1"}
+    ).text
+    with app.app_context():
+        letter_id = session.scalars(select(Letter.id)).one()
+        referral_id = session.scalars(select(Referral.id)).one()
+    for lang in ("kk", "ru"):
+        here = base(case, lang=lang)
+        for name in (
+            "casework",
+            "footage-request",
+            "referrals",
+            "reminder",
+            f"referrals/{referral_id}",
+            f"referrals/{referral_id}/letter",
+            f"letters/{letter_id}",
+        ):
+            response = client.get(f"{here}/{name}")
+            assert response.status_code == 200, name
+            pages[f"{lang}-{name.replace('/', '-')}"] = response.text
+    problems = {name: found for name, found in nu.check(pages).items() if found}
+    assert problems == {}, "\n".join(f"{n}: {m}" for n, ms in problems.items() for m in ms)

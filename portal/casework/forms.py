@@ -43,6 +43,12 @@ class DateText(StringField):
 
     day: date | None = None
 
+    @property
+    def html_value(self) -> str:
+        """The value for ``<input type="date">``: the date as YYYY-MM-DD, or empty if not a date."""
+        day = parse_date(self.data)
+        return day.isoformat() if day is not None else ""
+
     def pre_validate(self, form) -> None:
         """Parse the value; a value that is not a date is an error at the field."""
         self.day = None
