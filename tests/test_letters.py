@@ -110,6 +110,7 @@ def only_letter() -> Letter:
     ("incident", "deadline_ru", "deadline_kk", "state"),
     [
         (date(2026, 12, 1), "31 декабря 2026 года", "2026 жылғы 31 желтоқсан", "inside"),
+        (date(2026, 11, 18), "18 декабря 2026 года", "2026 жылғы 18 желтоқсан", "near"),
         (date(2026, 11, 14), "14 декабря 2026 года", "2026 жылғы 14 желтоқсан", "edge"),
         (date(2026, 11, 1), "1 декабря 2026 года", "2026 жылғы 1 желтоқсан", "past"),
     ],
@@ -127,7 +128,11 @@ def test_the_request_is_right_inside_at_the_edge_of_and_past_the_window(
     if state == "past":
         assert "Срок истёк" in page and "вероятно, уже перезаписаны" in page
     elif state == "edge":
-        assert "Последний день" in page
+        assert "Последний день" in page and "Отправьте запрос сегодня" in page
+    elif state == "near":
+        assert (
+            "Срок близко" in page and "Осталось дней, чтобы добиться сохранения записи: 4" in page
+        )
     else:
         assert "Осталось дней" in page
     excerpt = letters.default_excerpt(NARRATIVE)
