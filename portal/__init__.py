@@ -18,6 +18,7 @@ from portal import (
     audit,
     auth,
     caching,
+    casework,
     cli,
     complaints,
     config,
@@ -62,6 +63,7 @@ PARTS = (
     audit,       # audit.record(): who did what and when; never edited, never deleted
     auth,        # staff sign-in, second factor, sessions; the guard of every staff page
     review,      # /<lang>/review/: the reviewers' workspace
+    casework,    # /<lang>/review/complaints/<id>/…: footage requests, letters, referrals, reminders
     admin,       # /<lang>/admin/: the audit log (administrators)
     errors,      # translated error pages; JSON under /api/ and /healthz
     cli,         # init-db, demo-data, status

@@ -42,6 +42,14 @@ ACTIONS: dict[str, Any] = {
     "account.second_factor_reset": _l("Second factor reset"),
     "statistics.viewed": _l("Statistics viewed"),
     "statistics.exported": _l("Statistics downloaded (CSV)"),
+    "casework.viewed": _l("Case work viewed"),
+    "letter.issued": _l("Letter issued"),
+    "letter.viewed": _l("Letter viewed"),
+    "letter.downloaded": _l("Letter downloaded"),
+    "referral.added": _l("Referral added"),
+    "referral.updated": _l("Referral updated"),
+    "reminder.set": _l("Follow-up reminder set"),
+    "reminder.cleared": _l("Follow-up reminder cleared"),
 }
 #: Detail names that could carry a complaint's content or a search's words: refused.
 FORBIDDEN_DETAIL = frozenset(

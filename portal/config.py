@@ -166,6 +166,9 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": environ.get("PORTAL_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag(environ.get("PORTAL_RATELIMIT_ENABLED"), True),
         "RETENTION_DAYS": int(environ.get("PORTAL_RETENTION_DAYS") or 730),
+        # Days a facility is assumed to keep its recordings when its figures do not say
+        # (portal/casework/footage.py): short, so that a footage deadline is never late.
+        "FOOTAGE_RETENTION_DAYS": int(environ.get("PORTAL_FOOTAGE_RETENTION_DAYS") or 30),
         # Complaint statistics are published as of the end of the last complete month or quarter.
         "COMPLAINT_STATS_PERIOD": stats_period(
             environ.get("PORTAL_COMPLAINT_STATS_PERIOD") or "month"

@@ -16,6 +16,8 @@ from portal.models import (
     Authority,
     Category,
     FacilityType,
+    LetterKind,
+    Recipient,
     Relation,
     Role,
     Source,
@@ -85,6 +87,15 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
         Relation.RELATIVE: _l("Relative"),
         Relation.LAWYER: _l("Lawyer"),
         Relation.WITNESS: _l("Witness"),
+    },
+    Recipient: {
+        Recipient.PROSECUTOR: _l("Prosecutor's office"),
+        Recipient.OMBUDSMAN: _l("Ombudsman / National Preventive Mechanism"),
+        Recipient.OTHER: _l("Another body"),
+    },
+    LetterKind: {
+        LetterKind.FOOTAGE: _l("Footage preservation request"),
+        LetterKind.REFERRAL: _l("Referral letter"),
     },
     Role: {
         Role.REVIEWER: _l("Reviewer"),

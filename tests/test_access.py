@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import Blueprint
 from sqlalchemy import select
 
 from portal.auth import access
+from portal.clock import now as clock_now
 from portal.db import session
-from portal.models import Complaint, Region, Role, User
+from portal.models import Complaint, Letter, LetterKind, Recipient, Referral, Region, Role, User
 from portal.reference import ensure_regions
 from tests import factories
 from tests.support.staff import clock as clock
@@ -25,7 +28,18 @@ EXPECTED: dict[str, set[Role] | str] = {
     "review.statistics_csv": {Role.REVIEWER, Role.COORDINATOR, Role.ANALYST},
     "admin.home": {Role.ADMIN},
     "admin.audit_log": {Role.ADMIN},
+    "casework.overview": {Role.REVIEWER, Role.COORDINATOR},
+    "casework.footage_request": {Role.REVIEWER, Role.COORDINATOR},
+    "casework.referrals_page": {Role.REVIEWER, Role.COORDINATOR},
+    "casework.referral": {Role.REVIEWER, Role.COORDINATOR},
+    "casework.referral_letter": {Role.REVIEWER, Role.COORDINATOR},
+    "casework.reminder": {Role.REVIEWER, Role.COORDINATOR},
+    "casework.letter": {Role.REVIEWER, Role.COORDINATOR},
+    "casework.letter_download": {Role.REVIEWER, Role.COORDINATOR},
 }
+#: Sample values for URL parameters: ids of rows the ``samples`` fixture makes (a complaint in
+#: Almaty, the walking reviewer's region, with a referral and a letter), numbers otherwise.
+SAMPLE_VALUES = {"complaint_id": 1, "referral_id": 1, "letter_id": 1}
 ACCOUNTS = {
     Role.REVIEWER: ("walk.reviewer", (Role.REVIEWER,), ["almaty"]),
     Role.COORDINATOR: ("walk.coordinator", (Role.COORDINATOR,), []),
@@ -46,8 +60,10 @@ def staff_rules(app):
             yield rule, method
 
 
-def visit(client, rule, method: str, lang: str = "ru"):
+def visit(client, rule, method: str, lang: str = "ru", values=None):
     path = rule.rule.replace("<lang:lang_code>", lang)
+    for name, value in {**SAMPLE_VALUES, **(values or {})}.items():
+        path = path.replace(f"<int:{name}>", str(value))
     assert "<" not in path, f"give {rule.rule} sample values in this test"
     if method == "GET":
         return client.get(path)
@@ -69,6 +85,29 @@ def accounts(app):
         }
 
 
+@pytest.fixture
+def samples(app, accounts) -> dict[str, int]:
+    """Rows behind the URL parameters: a complaint in Almaty with a referral and a letter."""
+    with app.app_context():
+        complaint = factories.complaint(session, region=factories.named_region(session, "almaty"))
+        referral = Referral(
+            complaint_id=complaint.id, recipient=Recipient.PROSECUTOR, sent_on=date(2026, 12, 1)
+        )
+        session.add(referral)
+        session.flush()
+        letter = Letter(
+            complaint_id=complaint.id,
+            kind=LetterKind.FOOTAGE,
+            addressee="—",
+            body_kk="—",
+            body_ru="—",
+            issued_at=clock_now(),
+        )
+        session.add(letter)
+        session.commit()
+        return {"complaint_id": complaint.id, "referral_id": referral.id, "letter_id": letter.id}
+
+
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_page(app):
     client = app.test_client()
     for rule, method in staff_rules(app):
@@ -81,14 +120,14 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_staff_page(app):
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_each_role_reaches_exactly_the_pages_declared_for_it(app, accounts, clock, role):
+def test_each_role_reaches_exactly_the_pages_declared_for_it(app, samples, accounts, clock, role):
     client = app.test_client()
     sign_in(client, accounts[role], clock, lang="ru")
     for rule, method in staff_rules(app):
         expected = EXPECTED[rule.endpoint]
         if isinstance(expected, str) or rule.endpoint == "auth.logout":
             continue
-        response = visit(client, rule, method)
+        response = visit(client, rule, method, values=samples)
         if role in expected:
             assert response.status_code == 200, rule.rule
             assert response.headers["Cache-Control"] == "no-store"

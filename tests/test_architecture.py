@@ -29,7 +29,7 @@ MAX_LINES = 400
 #: The public side and the staff side (auth, review, admin and audit are still to come: the
 #: rule holds against whatever exists, and against imports of modules not written yet).
 PUBLIC_SIDE = ("portal.public", "portal.opendata", "portal.api", "portal.complaints", "portal.site")
-STAFF_SIDE = ("portal.auth", "portal.review", "portal.admin", "portal.audit")
+STAFF_SIDE = ("portal.auth", "portal.review", "portal.admin", "portal.audit", "portal.casework")
 #: The three floors of the map in docs/ARCHITECTURE.md: the parts people reach (and the
 #: factory above them), the shared pieces (everything else), and the data and settings below.
 PARTS_FLOOR = (

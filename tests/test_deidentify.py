@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
-from portal.casework.deidentify import REMOVED_MARK, DetailKind, find_details, redact
+from portal.casework.deidentify import REMOVED_MARK, Detail, DetailKind, find_details, redact
 
 RU = (
     "Моего сына Данияра Серикова избили в камере № 12 около 23:40. Следователь Петров И.И. "
@@ -81,3 +82,47 @@ def test_a_name_removed_once_is_removed_at_the_start_of_a_sentence_too():
     first = find_details(text)[0]
     assert first.text == "Ахметов"
     assert "Ахметов" not in redact(text, [first])
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "gone", "kept"),
+    [
+        (
+            "Данияра избили. Данияру не дали врача. ДАНИЯР сказал, что Даниярда синяки.",
+            "Данияра",
+            ["Данияра", "Данияру", "ДАНИЯР", "Даниярда"],
+            ["избили", "врача"],
+        ),
+        (
+            "Інім Ерлан ауырды. Ерланға дәрігер келмеді, Ерланды ұрды, ерланның телефонын алды.",
+            "Ерлан",
+            ["Ерлан", "Ерланға", "Ерланды", "ерланның"],
+            ["Інім", "дәрігер"],
+        ),
+        (
+            "Петров И.И. ударил его. Петрову никто не возразил, с Петровым был Сидоров.",
+            "Петров И.И.",
+            ["Петров", "Петрову", "Петровым"],
+            ["Сидоров", "ударил"],
+        ),
+    ],
+)
+def test_a_removed_name_goes_in_every_case_form_and_letter_case(text, name, gone, kept):
+    start = text.index(name)
+    letter = redact(text, [Detail(start, start + len(name), DetailKind.NAME, name)])
+    words = set(re.findall(r"\w+", letter))
+    for form in gone:
+        assert form not in words, form
+    for word in kept:
+        assert word in words, word
+
+
+def test_a_short_name_or_a_number_is_not_stretched_to_other_words():
+    text = "Дежурный Ли ударил. Лида видела. В камере № 12 и в камере № 125 было темно."
+    details = find_details(text)
+    cell = next(d for d in details if d.text == "камере № 12")
+    assert "камере № 125" in redact(text, [cell])  # a cell number is removed as written
+    maria = Detail(0, 5, DetailKind.NAME, "Мария")
+    assert (
+        redact("Мария, Марии и Марию. Март, в марте.", [maria]) == "[…], […] и […]. Март, в марте."
+    )

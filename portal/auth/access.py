@@ -42,7 +42,7 @@ from portal.search.filters import Scope
 log = logging.getLogger(__name__)
 
 #: Blueprints whose every endpoint is guarded.
-STAFF_BLUEPRINTS = frozenset({"auth", "review", "admin"})
+STAFF_BLUEPRINTS = frozenset({"auth", "review", "admin", "casework"})
 #: URL prefixes (after the language) that are staff pages whatever blueprint serves them.
 STAFF_PATHS = ("review", "admin")
 _ATTRIBUTE = "staff_access"

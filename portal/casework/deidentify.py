@@ -159,14 +159,70 @@ def find_details(text: str) -> list[Detail]:
     return sorted(found, key=lambda detail: detail.start)
 
 
+#: Case and possessive endings taken off a removed name, so that its other forms go too
+#: (Данияра → Данияр → Данияру, Даниярға; Серикова → Сериков → Серикову, Сериковым).
+_NAME_ENDINGS = tuple(
+    sorted(
+        (
+            "а", "я", "у", "ю", "ы", "и", "е", "ом", "ем", "ым", "им", "ой", "ей", "ою", "ую",
+            "ға", "ге", "қа", "ке", "на", "не", "ны", "ні", "ды", "ді", "ты", "ті", "ның", "нің",
+            "дың", "дің", "тың", "тің", "мен", "пен", "бен", "да", "де", "та", "те", "дан", "ден",
+            "тан", "тен", "нан", "нен", "ға", "ге",
+        ),
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+#: The shortest stem a name is cut to: shorter ones would take ordinary words with them.
+_MIN_STEM = 4
+#: Letters an inflected form of a removed name may add to its stem.
+_INFLECTION = rf"[{_LOWER}'’]{{0,6}}"
+
+
+def _word_pattern(word: str, inflected: bool) -> str:
+    """A word of a removed phrase; a name's word also in its other case forms."""
+    if not inflected or "." in word or len(word) < _MIN_STEM:
+        return re.escape(word)
+    stem = word
+    for ending in _NAME_ENDINGS:
+        if word.casefold().endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
+            stem = word[: -len(ending)]
+            break
+    return re.escape(stem) + _INFLECTION
+
+
+def removal_patterns(details: Iterable[Detail]) -> list[re.Pattern[str]]:
+    """What :func:`redact` takes out for ``details``, longest phrase first.
+
+    Every phrase goes wherever it recurs, in any letter case. A name goes in its
+    other case forms too, and so does each of its words on its own (a surname
+    removed with its initials is removed where it stands alone).
+    """
+    phrases: dict[str, bool] = {}
+    for detail in details:
+        words = detail.text.split()
+        if not words:
+            continue
+        name = detail.kind == DetailKind.NAME
+        phrases[" ".join(words)] = phrases.get(" ".join(words), False) or name
+        if name and len(words) > 1:
+            for word in words:
+                if "." not in word and len(word) >= _MIN_STEM:
+                    phrases[word] = True
+    patterns = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        body = r"\s+".join(_word_pattern(word, phrases[phrase]) for word in phrase.split())
+        patterns.append(re.compile(r"(?<!\w)" + body + r"(?!\w)", re.IGNORECASE))
+    return patterns
+
+
 def redact(text: str, details: Iterable[Detail], mark: str = REMOVED_MARK) -> str:
     """``text`` without the removed ``details``: every occurrence of their words goes.
 
     A name removed once is removed wherever it recurs in the text, also where
-    detection did not mark it (at the start of a sentence, say).
+    detection did not mark it (at the start of a sentence, say), and in its
+    other case forms.
     """
-    phrases = sorted({detail.text.strip() for detail in details if detail.text.strip()}, key=len)
-    for phrase in reversed(phrases):
-        pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)"
-        text = re.sub(pattern, mark, text, flags=re.IGNORECASE)
+    for pattern in removal_patterns(details):
+        text = pattern.sub(mark, text)
     return text

@@ -1,5 +1,6 @@
 """The portal's data model; importing this package registers every table."""
 
+from portal.models.casework import CaseReminder, Letter, LetterKind, Recipient, Referral
 from portal.models.complaint import (
     Answer,
     Attachment,
@@ -26,6 +27,7 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "Authority",
+    "CaseReminder",
     "Category",
     "Complaint",
     "ComplaintCategory",
@@ -39,10 +41,14 @@ __all__ = [
     "FollowUpSession",
     "IndexAction",
     "IndexTask",
+    "Letter",
+    "LetterKind",
     "Message",
     "MessageDirection",
     "Note",
+    "Recipient",
     "RecoveryCode",
+    "Referral",
     "Region",
     "RegionKind",
     "Relation",
