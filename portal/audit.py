@@ -40,6 +40,10 @@ ACTIONS: dict[str, Any] = {
     "account.created": _l("Account created"),
     "account.disabled": _l("Account disabled"),
     "account.second_factor_reset": _l("Second factor reset"),
+    "complaints.searched": _l("Complaints searched"),
+    "complaints.exported": _l("Complaints exported"),
+    "saved_search.created": _l("Search saved"),
+    "saved_search.deleted": _l("Saved search deleted"),
 }
 #: Detail names that could carry a complaint's content or a search's words: refused.
 FORBIDDEN_DETAIL = frozenset(
