@@ -89,7 +89,7 @@ def _listed(form: BoundedForm, field) -> None:
 def _sane_year(form: BoundedForm, field) -> None:
     if field.data is not None and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
         raise ValidationError(
-            _l("Give a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+            _l("Give a date in the years %(first)s to %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
         )
 
 

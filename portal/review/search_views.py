@@ -14,6 +14,7 @@ import math
 from urllib.parse import parse_qsl, urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -152,11 +153,13 @@ def export():
     if result.total > finder.MAX_ROWS:
         return _refused(
             form,
-            _(
-                "This search finds %(num)s complaints; an export holds at most %(max)s. "
+            ngettext(
+                "This search finds %(num)s complaint, more than an export can hold (%(max)s). "
                 "Narrow it with filters, for example by dates received.",
-                num=result.total,
-                max=finder.MAX_ROWS,
+                "This search finds %(num)s complaints, more than an export can hold (%(max)s). "
+                "Narrow it with filters, for example by dates received.",
+                result.total,
+                max=format_decimal(finder.MAX_ROWS),
             ),
         )
     if sort == "deadline":
