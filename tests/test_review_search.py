@@ -368,3 +368,51 @@ def test_a_saved_search_must_be_named_and_valid(app, world, clock):
     assert outside.status_code == 400
     with app.app_context():
         assert session.scalars(select(SavedSearch)).all() == []
+
+
+# --- pieces ---------------------------------------------------------------------------------
+
+
+def test_deadlines_in_bulk_are_those_of_each_complaint(db, regions):
+    from portal.casework.footage import complaint_deadline, complaint_deadlines
+    from portal.models import ZoneType
+
+    kept = factories.facility(db)
+    factories.snapshot(db, facility=kept, as_of=date(2026, 1, 1), zones={ZoneType.CELLS: (4, 2)})
+    later = factories.snapshot(db, facility=kept, as_of=date(2026, 6, 1))
+    later.zones[0].retention_days = 90
+    made = [
+        factories.complaint(db, facility=kept, incident_date=date(2026, 3, 1)),
+        factories.complaint(db, facility=kept, incident_date=date(2026, 7, 1)),
+        factories.complaint(db, facility=kept, incident_date=date(2025, 7, 1)),
+        factories.complaint(db, incident_date=date(2026, 11, 1)),
+        factories.complaint(db, incident_date=None),
+    ]
+    db.commit()
+    today = date(2026, 12, 14)
+    bulk = complaint_deadlines(db, made, 30, today)
+    assert bulk == {c.id: complaint_deadline(db, c, 30, today) for c in made}
+    assert bulk[made[1].id].retention_days == 90 and bulk[made[0].id].retention_days == 30
+
+
+def test_rows_link_to_the_case_page_once_it_exists(app_factory, clock):
+    from portal.auth import access as access_module
+
+    app = app_factory()
+
+    @access_module.allow(Role.REVIEWER, Role.COORDINATOR)
+    def case_page(complaint_id: int):
+        return "case"
+
+    app.add_url_rule(
+        "/<lang:lang_code>/review/complaints/<int:complaint_id>", "review.complaint", case_page
+    )
+    with app.app_context():
+        ensure_regions(session)
+        coordinator = make_staff(session, "link.coordinator", Role.COORDINATOR)
+        complaint = factories.complaint(session)
+        session.commit()
+        link = f'href="/ru/review/complaints/{complaint.id}"'
+    client = app.test_client()
+    sign_in(client, coordinator, clock, lang="ru")
+    assert link in client.get("/ru/review/").get_data(as_text=True)
