@@ -35,8 +35,8 @@ i18n-compile: $(MO)
 run: $(VENV)/.runtime $(MO)
 	$(FLASK) init-db
 	$(FLASK) demo-data --if-empty
-	$(FLASK) search catch-up
 	$(FLASK) demo-staff
+	$(FLASK) search catch-up
 	PORTAL_BASE_URL=http://127.0.0.1:$(PORT) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Style first, so CI fails fast; then pytest.

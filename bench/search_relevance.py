@@ -6,7 +6,8 @@ through the search service, and through plain Whoosh over the same texts in the
 same run, and prints recall@10 and MRR@10 overall and per kind of query.
 
 Usage: .venv/bin/python bench/search_relevance.py [--via service|cli|none]
-       [--baselines "plain AND,plain OR,ru-stem AND,ru-stem OR"] [--misses] [--json FILE]
+       [--baselines "plain AND,plain OR,ru-stem AND,ru-stem OR"]
+       [--queries main|held-out|all] [--misses] [--json FILE]
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.search_judged.runners import BASELINES, run_all
 from tests.search_judged.scoring import (
+    HELD_OUT,
     KINDS,
     format_misses,
     format_table,
@@ -46,6 +48,12 @@ def main() -> None:
         default=",".join(BASELINES),
         help="comma-separated baselines to run (empty for none)",
     )
+    parser.add_argument(
+        "--queries",
+        choices=["main", "held-out", "all"],
+        default="main",
+        help="the tuned-on queries (default), the held-out ones (README.md), or both",
+    )
     parser.add_argument("--misses", action="store_true", help="list the service's misses")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args()
@@ -62,9 +70,16 @@ def main() -> None:
     if via == "service" and importlib.util.find_spec("portal.search.service") is None:
         print("portal/search/service.py does not exist yet: baselines only.\n")
         via = "none"
-    queries = load_queries()
-    portal, reports = run_all(via=via, baselines=baselines)
-    print(f"collection         {len(load_complaints())} complaints, {len(queries)} queries")
+    queries = {
+        "main": load_queries(),
+        "held-out": load_queries(HELD_OUT),
+        "all": load_queries() + load_queries(HELD_OUT),
+    }[args.queries]
+    portal, reports = run_all(via=via, baselines=baselines, queries=queries)
+    print(
+        f"collection         {len(load_complaints())} complaints, "
+        f"{len(queries)} queries ({args.queries})"
+    )
     if portal is not None:
         print(f"loaded with        {portal.loaded_with}")
     print()

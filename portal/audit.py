@@ -40,6 +40,8 @@ ACTIONS: dict[str, Any] = {
     "account.created": _l("Account created"),
     "account.disabled": _l("Account disabled"),
     "account.second_factor_reset": _l("Second factor reset"),
+    "statistics.viewed": _l("Statistics viewed"),
+    "statistics.exported": _l("Statistics downloaded (CSV)"),
     "complaints.searched": _l("Complaints searched"),
     "complaints.exported": _l("Complaints exported"),
     "saved_search.created": _l("Search saved"),

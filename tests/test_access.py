@@ -27,6 +27,8 @@ EXPECTED: dict[str, set[Role] | str] = {
     "review.export": {Role.REVIEWER, Role.COORDINATOR},
     "review.save_search": {Role.REVIEWER, Role.COORDINATOR},
     "review.delete_search": {Role.REVIEWER, Role.COORDINATOR},
+    "review.statistics": {Role.REVIEWER, Role.COORDINATOR, Role.ANALYST},
+    "review.statistics_csv": {Role.REVIEWER, Role.COORDINATOR, Role.ANALYST},
     "admin.home": {Role.ADMIN},
     "admin.audit_log": {Role.ADMIN},
 }

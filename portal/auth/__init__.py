@@ -12,7 +12,8 @@ page, the scope of what a user may read), :mod:`~portal.auth.sessions`,
 :mod:`~portal.auth.signin`, :mod:`~portal.auth.passwords`, :mod:`~portal.auth.totp`,
 :mod:`~portal.auth.accounts` and the commands in :mod:`~portal.auth.cli`
 (``create-user``, ``disable-user``, ``reset-second-factor``) and
-:mod:`~portal.auth.demo` (``demo-staff``, ``demo-code``).
+:mod:`~portal.auth.demo_cli` (``demo-staff``, ``demo-code``: the demo accounts of
+:mod:`~portal.auth.demo` and the demo follow-ups of :mod:`~portal.auth.demo_follow_up`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from flask import Flask, g
 
 from portal.auth import access, sessions
 from portal.auth.cli import create_user_command, disable_user_command, reset_second_factor_command
-from portal.auth.demo import demo_code_command, demo_staff_command
+from portal.auth.demo_cli import demo_code_command, demo_staff_command
 from portal.auth.views import bp
 
 __all__ = ["bp", "init_app"]

@@ -20,7 +20,8 @@ never stored by a browser or proxy (``Cache-Control: no-store``).
 :func:`complaint_filter` a SQLAlchemy condition for complaint queries, both from
 :func:`_visibility`, so a page, a search, an export, a count and a download
 cannot disagree about what a user may see. Nothing visible is ``None`` for a user
-who may read no complaint: callers must refuse, never widen.
+who may read no complaint: callers must refuse, never widen. :func:`statistics_filter`
+is the same scope for counts, where a statistics-only analyst counts every region.
 """
 
 from __future__ import annotations
@@ -220,6 +221,24 @@ def complaint_filter(user: User | None) -> ColumnElement[bool]:
         Complaint.region_id.in_(sorted(seen.regions)) if seen.regions else false(),
         and_(Complaint.region_id.is_(None), Complaint.assignee_id == seen.assignee_for_unknown),
     )
+
+
+def statistics_filter(user: User | None) -> ColumnElement[bool]:
+    """A condition on :class:`Complaint` keeping what ``user``'s statistics count (false: nothing).
+
+    Someone who reads complaints counts exactly what they may read
+    (:func:`complaint_filter`): a reviewer their regions, a coordinator everything. A
+    statistics-only analyst reads no complaint but counts every region, and complaints
+    with no known region, since ``create-user`` gives regions to reviewers only; should
+    an analyst ever hold regions, their counts keep to those regions.
+    """
+    if not can(user, Permission.STATISTICS):
+        return false()
+    if can(user, Permission.READ_COMPLAINTS):
+        return complaint_filter(user)
+    assert user is not None
+    regions = sorted(region.id for region in user.regions)
+    return Complaint.region_id.in_(regions) if regions else true()
 
 
 def may_read(user: User | None, complaint: Complaint) -> bool:

@@ -52,6 +52,16 @@ def code_for_token(token: str) -> str:
     return _digits(receipt_keys()[0], "receipt:" + token)
 
 
+def derived_code(purpose: str) -> str:
+    """A code derived from this instance's newest receipt key for a fixed ``purpose``.
+
+    The same on every run of one instance, different on every other (each has its own
+    key), and apart from every form's code (another message prefix). Used for the demo
+    follow-up receipts, which are printed at each start and never stored in clear.
+    """
+    return _digits(receipt_keys()[0], "derived:" + purpose)
+
+
 def lookup_digests(code: str) -> list[str]:
     """The ``receipt_lookup`` values ``code`` may have, one per configured key, newest first."""
     return [

@@ -387,3 +387,35 @@ def rows(rng: random.Random, specs: list[Spec]) -> Iterator[tuple[list[dict], li
             )
             categories.extend({"complaint_id": spec.id, "category": c} for c in story.categories)
         yield complaints, categories
+
+
+def status_rows(specs: list[Spec]) -> Iterator[list[dict]]:
+    """Status history rows, batch by batch: the filing step, and the reviewers' step if any.
+
+    Every complaint was filed as new when received; one whose status moved on got
+    there at its ``updated_at`` (no actor: demo reviewers are not people), so the
+    follow-up page's history and the time to first response agree with the status.
+    """
+    for chunk in batches(specs):
+        changes = []
+        for spec in chunk:
+            changes.append(
+                {
+                    "complaint_id": spec.id,
+                    "old_status": None,
+                    "new_status": Status.NEW,
+                    "actor_id": None,
+                    "at": spec.created_at,
+                }
+            )
+            if spec.status != Status.NEW:
+                changes.append(
+                    {
+                        "complaint_id": spec.id,
+                        "old_status": Status.NEW,
+                        "new_status": spec.status,
+                        "actor_id": None,
+                        "at": spec.updated_at,
+                    }
+                )
+        yield changes

@@ -26,6 +26,7 @@ from portal.models import (
     Facility,
     FacilityAlias,
     Region,
+    StatusChange,
     ZoneCoverage,
 )
 from portal.reference import ensure_regions
@@ -107,6 +108,10 @@ def generate(db: Session, *, facilities: int, complaints: int, seed: int) -> dic
         db.execute(insert(ComplaintCategory), categories)
         counts["complaints"] += len(batch)
         counts["categories"] += len(categories)
+    counts["status_changes"] = 0
+    for changes in complaint_rows.status_rows(specs):
+        db.execute(insert(StatusChange), changes)
+        counts["status_changes"] += len(changes)
 
     _move_sequences(db)
     db.merge(

@@ -129,3 +129,26 @@ def test_first_sign_in_sets_up_the_second_factor(open_page, live_server):
     _check(page)
     page.get_by_role("link", name=words["saved"]).click()
     assert page.get_by_role("heading", name=words["workspace"]).is_visible()
+
+
+def test_the_analyst_reads_statistics_in_kk_and_ru(open_page, live_server):
+    """The statistics page passes axe in both languages, with its date filter in error too."""
+    words = WORDS["ru"]
+    page = open_page("/ru/review/login")
+    page.locator('input[autocomplete="username"]').fill("demo-analyst")
+    page.locator('input[autocomplete="current-password"]').fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=words["sign_in"]).click()
+    page.wait_for_selector('input[autocomplete="one-time-code"]')
+    code = totp.current_code(_secret(live_server, "demo-analyst"), clock.now())
+    page.locator('input[autocomplete="one-time-code"]').fill(code)
+    page.get_by_role("button", name=words["sign_in"]).click()
+    page.wait_for_selector("h1")
+    page.get_by_role("link", name="Статистика").click()
+    page.wait_for_selector("#by-category")
+    assert page.get_by_role("heading", name="Статистика жалоб").is_visible()
+    _check(page)
+    for lang in ("kk", "ru"):
+        page.goto(f"{live_server.url}/{lang}/review/statistics?since=2026-03-05&until=2026-03-01")
+        page.wait_for_selector("#error-summary")
+        assert page.locator("html").get_attribute("lang") == lang
+        _check(page)

@@ -44,6 +44,7 @@ from portal.search import rebuild
 from tests.search_judged.scoring import (
     COMPLAINTS,
     K,
+    Query,
     Report,
     Runner,
     load_complaints,
@@ -257,14 +258,17 @@ def baseline_runner(
 
 
 def run_all(
-    *, via: str = "service", baselines: Sequence[str] = tuple(BASELINES)
+    *,
+    via: str = "service",
+    baselines: Sequence[str] = tuple(BASELINES),
+    queries: Sequence[Query] | None = None,
 ) -> tuple[JudgedPortal | None, list[Report]]:
     """Score the service (``via`` ``service`` or ``cli``; ``none`` to skip it) and baselines.
 
     Returns the portal's description (without its app, which is closed) and one
     report per system, the service first.
     """
-    queries = load_queries()
+    queries = load_queries() if queries is None else queries
     complaints = load_complaints()
     reports = []
     described = None

@@ -20,6 +20,8 @@ from typing import Any
 COLLECTION = Path(__file__).resolve().parent
 COMPLAINTS = COLLECTION / "complaints.jsonl"
 QUERIES = COLLECTION / "queries.jsonl"
+#: Queries kept out of tuning: scored to see how search generalises (README.md).
+HELD_OUT = COLLECTION / "queries-heldout.jsonl"
 #: Results that count: the first page a reviewer reads.
 K = 10
 #: The kinds in the order they are reported.
