@@ -50,6 +50,10 @@ ACTIONS: dict[str, Any] = {
     "referral.updated": _l("Referral updated"),
     "reminder.set": _l("Follow-up reminder set"),
     "reminder.cleared": _l("Follow-up reminder cleared"),
+    "complaints.searched": _l("Complaints searched"),
+    "complaints.exported": _l("Complaints exported"),
+    "saved_search.created": _l("Search saved"),
+    "saved_search.deleted": _l("Saved search deleted"),
 }
 #: Detail names that could carry a complaint's content or a search's words: refused.
 FORBIDDEN_DETAIL = frozenset(

@@ -58,12 +58,29 @@ def retention_for(
     """The facility's recording retention on day ``on`` for ``zones`` (all when empty), or None."""
     if facility_id is None:
         return None
-    snapshots = db.scalars(
+    return retention_in(_snapshots(db, [facility_id]).get(facility_id, []), on, zones)
+
+
+def _snapshots(db: Session, facility_ids: Iterable[int]) -> dict[int, list[CoverageSnapshot]]:
+    """Every snapshot of these facilities with its zones, oldest first, in one query."""
+    found: dict[int, list[CoverageSnapshot]] = {}
+    wanted = sorted(set(facility_ids))
+    if not wanted:
+        return found
+    for snapshot in db.scalars(
         select(CoverageSnapshot)
-        .where(CoverageSnapshot.facility_id == facility_id)
+        .where(CoverageSnapshot.facility_id.in_(wanted))
         .options(selectinload(CoverageSnapshot.zones))
         .order_by(CoverageSnapshot.as_of)
-    ).all()
+    ):
+        found.setdefault(snapshot.facility_id, []).append(snapshot)
+    return found
+
+
+def retention_in(
+    snapshots: list[CoverageSnapshot], on: date, zones: Iterable[ZoneType] = ()
+) -> int | None:
+    """The retention in force on ``on`` among one facility's ``snapshots`` (oldest first)."""
     if not snapshots:
         return None
     before = [snapshot for snapshot in snapshots if snapshot.as_of <= on]
@@ -112,3 +129,27 @@ def complaint_deadline(
         retention_for(db, complaint.facility_id, incident, zones) if incident is not None else None
     )
     return deadline_for(incident, complaint.incident_date_precision, retention, default_days, today)
+
+
+def complaint_deadlines(
+    db: Session, complaints: Iterable, default_days: int, today: date
+) -> dict[int, FootageDeadline]:
+    """The footage deadline of many complaints (by id), as :func:`complaint_deadline` gives each.
+
+    The facilities' figures are read in one query, so a queue or an export of
+    thousands of complaints costs one query, not one per complaint.
+    """
+    complaints = list(complaints)
+    snapshots = _snapshots(
+        db, (c.facility_id for c in complaints if c.facility_id and c.incident_date)
+    )
+    found = {}
+    for complaint in complaints:
+        incident = complaint.incident_date
+        retention = None
+        if incident is not None and complaint.facility_id is not None:
+            retention = retention_in(snapshots.get(complaint.facility_id, []), incident)
+        found[complaint.id] = deadline_for(
+            incident, complaint.incident_date_precision, retention, default_days, today
+        )
+    return found

@@ -19,6 +19,7 @@ from portal.models.complaint import (
 from portal.models.coverage import CoverageSnapshot, Source, ZoneCoverage, ZoneType
 from portal.models.geo import Authority, Facility, FacilityAlias, FacilityType, Region, RegionKind
 from portal.models.meta import DatasetFact, IndexAction, IndexTask
+from portal.models.saved_search import SavedSearch
 from portal.models.sessions import FollowUpSession, StaffSession
 from portal.models.user import AuditEvent, RecoveryCode, Role, User, user_regions
 
@@ -53,6 +54,7 @@ __all__ = [
     "RegionKind",
     "Relation",
     "Role",
+    "SavedSearch",
     "Source",
     "StaffSession",
     "Status",

@@ -1,22 +1,23 @@
 """The reviewers' workspace (blueprint ``review``, under ``/LANG/review/``).
 
-Today: the signed-in landing page (``GET /LANG/review/``: who you are, your role
-and regions, sign-out) and the statistics page (:mod:`portal.review.statistics`,
-``/LANG/review/statistics``: counts only, for analysts, reviewers and coordinators).
-The queue, search, case pages, footage requests and referrals come here next;
-every view declares its roles with :func:`portal.auth.access.allow` and reads
-complaints only through :func:`portal.auth.access.complaint_filter` /
-:func:`~portal.auth.access.scope_for`.
+``views.py`` (the workspace: who you are, the queue), ``search_views.py``
+(search with facets, the CSV export, saved searches); below them
+``queue.py``, ``search_form.py`` (the search form, bounded and checked),
+``finder.py`` (a page or every result, rows read through the scope),
+``export.py`` (the CSV) and ``saved.py``; ``statistics.py`` (counts only, for
+analysts, reviewers and coordinators). Every view declares its roles with
+:func:`portal.auth.access.allow` and reads complaints only through
+:func:`portal.auth.access.complaint_filter` / :func:`~portal.auth.access.scope_for`.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from portal.review import statistics  # noqa: F401  (registers its pages on bp)
+from portal.review import search_views, statistics
 from portal.review.views import bp
 
-__all__ = ["bp", "init_app"]
+__all__ = ["bp", "init_app", "search_views", "statistics"]
 
 
 def init_app(app: Flask) -> None:

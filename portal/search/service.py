@@ -239,6 +239,7 @@ def search(
     page: int = 1,
     per_page: int = 20,
     index_dir: str | Path | None = None,
+    snippets: bool = True,
 ) -> SearchResult:
     """Search the complaints' index; never raises for a bad query or an unusable index.
 
@@ -246,7 +247,8 @@ def search(
     every complaint, newest first). ``scope`` limits everything, totals and
     facets included, to the regions the caller may see. ``sort`` is
     ``relevance`` or ``date`` (newest received first). ``index_dir`` defaults
-    to the app's ``INDEX_DIR``.
+    to the app's ``INDEX_DIR``. Without ``snippets`` the hits' snippets are
+    empty (a list of every result, for an export or another sort, needs none).
     """
     filters, scope = filters or Filters(), scope or Scope()
     if sort not in SORTS:
@@ -262,7 +264,9 @@ def search(
         try:
             searcher = pool.searcher()
             with without_collection():
-                return _run(searcher, pool.cache, parsed, filters, scope, sort, page, per_page)
+                return _run(
+                    searcher, pool.cache, parsed, filters, scope, sort, page, per_page, snippets
+                )
         except Unavailable as problem:
             logger.info("search unavailable: %s", problem)
             return SearchResult(error="unavailable")
@@ -281,6 +285,7 @@ def _run(
     sort: str,
     page: int,
     per_page: int,
+    snippets: bool = True,
 ) -> SearchResult:
     evaluator = Evaluator(searcher, cache)
     required = [evaluator.scores(query) for query in parsed.required]
@@ -303,7 +308,8 @@ def _run(
     if not by_date and len(hits) < depth and (parsed.has_phrase or len(parsed.parts) > 1):
         hits += _fallback(evaluator, parsed, segments, complete, result, depth - len(hits))
     start = (page - 1) * per_page
-    result.hits = [_hit(searcher, *item, parsed) for item in hits[start : start + per_page]]
+    page_hits = hits[start : start + per_page]
+    result.hits = [_hit(searcher, *item, parsed, snippets) for item in page_hits]
     result.facets = {name: dict(sorted(counts.items())) for name, counts in result.facets.items()}
     return result
 
@@ -344,7 +350,9 @@ def _fallback(
     return [(docnum, score, True) for docnum, score in found]
 
 
-def _hit(searcher, docnum: int, score: float, is_partial: bool, parsed: ParsedQuery) -> Hit:
+def _hit(
+    searcher, docnum: int, score: float, is_partial: bool, parsed: ParsedQuery, snippets: bool
+) -> Hit:
     stored = searcher.stored_fields(docnum)
     analyzer = searcher.schema["narrative"].analyzer
     text = stored.get("narrative") or ""
@@ -353,6 +361,6 @@ def _hit(searcher, docnum: int, score: float, is_partial: bool, parsed: ParsedQu
         reference=stored.get("reference") or "",
         external_ref=stored.get("external_ref"),
         score=round(score, 4),
-        snippet=snippet(text, parsed.terms, analyzer),
+        snippet=snippet(text, parsed.terms, analyzer) if snippets else Markup(""),
         partial=is_partial,
     )

@@ -17,6 +17,7 @@ from portal.auth import accounts, totp
 from portal.auth.demo import DEMO_PASSWORD
 from portal.db import session
 from portal.models import Role, User
+from portal.search import rebuild
 from tests.support.browser import serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
@@ -91,6 +92,16 @@ def test_staff_sign_in_with_password_and_one_time_code(
     assert page.get_by_role("heading", name=words["workspace"]).is_visible()
     assert username in page.content()
     _check(page, twin)
+
+    # The search page, with facets, results and a deadline sort (the queue is on the workspace).
+    with live_server.app.app_context():
+        rebuild(session, live_server.app.config["INDEX_DIR"])
+    page.goto(f"{live_server.url}/{lang}/review/search?q=камера&sort=deadline")
+    page.wait_for_selector("h1")
+    assert page.locator("#results").count() == 1
+    _check(page, twin)
+    page.goto(f"{live_server.url}/{lang}/review/")
+    page.wait_for_selector("h1")
 
     page.locator("main").get_by_role("button", name=words["sign_out"]).click()
     page.wait_for_selector('input[autocomplete="current-password"]')
