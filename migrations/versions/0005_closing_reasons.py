@@ -42,7 +42,7 @@ def _add_reason_column(table: str) -> None:
         )
     else:
         op.add_column(table, sa.Column('closing_reason', sa.String(length=32), nullable=True))
-        op.create_check_constraint(name, table, sa.text(f"closing_reason IN ({REASONS})"))
+        op.create_check_constraint(op.f(name), table, sa.text(f"closing_reason IN ({REASONS})"))
 
 
 def _status_checks(values: str) -> None:
@@ -53,8 +53,8 @@ def _status_checks(values: str) -> None:
     if op.get_bind().dialect.name == 'sqlite':
         return
     for table, name, column in STATUS_CHECKS:
-        op.drop_constraint(name, table, type_='check')
-        op.create_check_constraint(name, table, sa.text(f"{column} IN ({values})"))
+        op.drop_constraint(op.f(name), table, type_='check')
+        op.create_check_constraint(op.f(name), table, sa.text(f"{column} IN ({values})"))
 
 
 def upgrade() -> None:
@@ -97,5 +97,5 @@ def downgrade() -> None:
     )
     for table in ('status_changes', 'complaints'):
         if op.get_bind().dialect.name != 'sqlite':
-            op.drop_constraint(f'ck_{table}_closing_reason', table, type_='check')
+            op.drop_constraint(op.f(f'ck_{table}_closing_reason'), table, type_='check')
         op.drop_column(table, 'closing_reason')  # SQLite 3.35+ drops a column in place
