@@ -243,7 +243,9 @@ def may_be_assigned(user: User | None, complaint: Complaint) -> bool:
     seen = _visibility(user)
     if seen is None:
         return False
-    return seen.regions is None or complaint.region_id is None or complaint.region_id in seen.regions
+    return (
+        seen.regions is None or complaint.region_id is None or complaint.region_id in seen.regions
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -346,7 +346,11 @@ def settle(rng: random.Random, specs: list[Spec], first_id: int, taken: set[str]
         spec.status, spec.closing_reason = _status(rng, spec.created_at)
         key = spec.facility.id if spec.facility else None
         earlier = last_by_facility.get(key) if key is not None else None
-        if spec.closing_reason == ClosingReason.DUPLICATE and earlier is not None and rng.random() < 0.85:
+        if (
+            spec.closing_reason == ClosingReason.DUPLICATE
+            and earlier is not None
+            and rng.random() < 0.85
+        ):
             spec.duplicate_of = earlier.id
             spec.story = replace(
                 earlier.story,

@@ -9,8 +9,9 @@ view of the page and every download is audited, without content. The actions
 
 from __future__ import annotations
 
+from babel.dates import format_skeleton
 from flask import abort, g, make_response, render_template
-from flask_babel import format_date, gettext
+from flask_babel import format_date, get_locale, gettext
 
 from portal.auth import access
 from portal.models import Complaint, DatePrecision, Role, Status, User
@@ -53,7 +54,9 @@ def incident_text(complaint: Complaint) -> str:
     if day is None:
         return gettext("Not given")
     if complaint.incident_date_precision == DatePrecision.MONTH:
-        return gettext("%(month)s (day not known)", month=format_date(day, "LLLL y"))
+        return gettext(
+            "%(month)s (day not known)", month=format_skeleton("yMMMM", day, locale=get_locale())
+        )
     return format_date(day, "long")
 
 

@@ -128,9 +128,7 @@ def add_tag(complaint_id: int):
     def act(user, complaint, form):
         cases.add_tag(user, complaint, form.tag.data)
 
-    return _act(
-        complaint_id, "tag_form", TagForm(), act, gettext("The tag was added."), "tags"
-    )
+    return _act(complaint_id, "tag_form", TagForm(), act, gettext("The tag was added."), "tags")
 
 
 @bp.post("/complaints/<int:complaint_id>/tags/remove")
@@ -159,9 +157,7 @@ def add_note(complaint_id: int):
     def act(user, complaint, form):
         cases.add_note(user, complaint, form.body.data)
 
-    return _act(
-        complaint_id, "note_form", NoteForm(), act, gettext("The note was added."), "notes"
-    )
+    return _act(complaint_id, "note_form", NoteForm(), act, gettext("The note was added."), "notes")
 
 
 @bp.post("/complaints/<int:complaint_id>/messages")

@@ -162,9 +162,7 @@ def users_by_id(ids) -> dict[int, User]:
 
 def _duplicate_target(user: User, complaint: Complaint, reference: str | None) -> Complaint:
     if not (reference or "").strip():
-        raise CaseError(
-            _l("Give the reference of the complaint this one repeats."), "duplicate_of"
-        )
+        raise CaseError(_l("Give the reference of the complaint this one repeats."), "duplicate_of")
     target = by_reference(user, reference)
     if target is None:
         raise CaseError(
@@ -231,9 +229,7 @@ def change_status(
 
 def assignable(complaint: Complaint) -> list[User]:
     """Active staff who would read ``complaint`` once it is assigned to them, by name."""
-    users = session.scalars(
-        select(User).where(User.is_active.is_(True)).order_by(User.username)
-    )
+    users = session.scalars(select(User).where(User.is_active.is_(True)).order_by(User.username))
     return [user for user in users if access.may_be_assigned(user, complaint)]
 
 
@@ -297,7 +293,9 @@ def add_tag(user: User, complaint: Complaint, text: str | None) -> str:
     if len(tag) > TAG_MAX:
         raise CaseError(
             lazy_ngettext(
-                "A tag has at most %(num)d character.", "A tag has at most %(num)d characters.", TAG_MAX
+                "A tag has at most %(num)d character.",
+                "A tag has at most %(num)d characters.",
+                TAG_MAX,
             ),
             "tag",
         )
