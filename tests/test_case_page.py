@@ -197,7 +197,7 @@ def test_the_workflow_keeps_its_history_and_refuses_what_it_does_not_allow(app, 
     assert no_reason.status_code == 422
     assert "Укажите, почему жалоба закрыта" in no_reason.get_data(as_text=True)
     done = post(client, case, "status", {"status": "closed", "closing_reason": "resolved"})
-    assert done.status_code == 303 and done.headers["Location"].endswith("#status")
+    assert done.status_code == 303 and done.headers["Location"].endswith("#workflow")
     html = client.get(page(case)).get_data(as_text=True)
     assert "Статус изменён" in html
     assert html.count("case.reviewer") >= 3 and "Вопрос решён" in html
@@ -308,8 +308,8 @@ def test_tags_are_normalised_and_bounded_and_notes_stay_internal(app, case, cloc
     assert again.status_code == 422 and "уже есть эта метка" in again.get_data(as_text=True)
     too_long = post(client, case, "tags", {"tag": "x" * 40})
     assert too_long.status_code == 422
-    assert post(client, case, "notes", {"body": "Запросить запись у прокурора."}).status_code == 303
-    long_note = post(client, case, "notes", {"body": "я" * (cases.NOTE_MAX + 1)})
+    assert post(client, case, "notes", {"note": "Запросить запись у прокурора."}).status_code == 303
+    long_note = post(client, case, "notes", {"note": "я" * (cases.NOTE_MAX + 1)})
     assert long_note.status_code == 422
     html = client.get(page(case)).get_data(as_text=True)
     assert "камера-өшірулі" in html and "Запросить запись у прокурора." in html
@@ -411,7 +411,7 @@ def test_a_complaint_without_receipt_cannot_be_written_to(app, case, clock):
 
 def test_the_audit_trail_never_holds_content(app, case, clock):
     client = signed_in(app, case, "reviewer", clock)
-    post(client, case, "notes", {"body": "Секретная заметка о свидетеле"})
+    post(client, case, "notes", {"note": "Секретная заметка о свидетеле"})
     post(client, case, "messages", {"body": "Секретный вопрос заявителю"})
     post(client, case, "tags", {"tag": "секретная-метка"})
     post(client, case, "contact", {"reason": "Нужно уточнить дату происшествия"})
@@ -431,3 +431,29 @@ def test_the_audit_trail_never_holds_content(app, case, clock):
         "attachment.downloaded",
     ):
         assert action in stored
+
+
+def test_the_case_page_is_valid_html_in_every_state(app, case, clock):
+    from tests.conftest import require
+    from tests.support import nu
+
+    require(nu.java() is not None, "java not found (apt-get install openjdk-17-jre-headless)")
+    require(nu.jar() is not None, "vnu.jar not found (pip install -r requirements-dev.txt)")
+    client = signed_in(app, case, "reviewer", clock, "kk")
+    post(client, case, "messages", {"body": "Сұрақ"}, lang="kk")
+    post(client, case, "tags", {"tag": "камера"}, lang="kk")
+    post(client, case, "notes", {"note": "Ішкі жазба"}, lang="kk")
+    pages = {
+        "plain": client.get(page(case, lang="kk")).get_data(as_text=True),
+        "refused": post(client, case, "status", {"status": "closed"}, lang="kk").get_data(
+            as_text=True
+        ),
+        "contact": post(
+            client, case, "contact", {"reason": "Куәгермен байланысу керек"}, lang="kk"
+        ).get_data(as_text=True),
+    }
+    coordinator = signed_in(app, case, "coordinator", clock, "ru")
+    pages["coordinator"] = coordinator.get(page(case)).get_data(as_text=True)
+    checked = nu.check(pages)
+    problems = [f"{name}: {m}" for name, found in checked.items() for m in found]
+    assert problems == [], "\n".join(problems)

@@ -80,7 +80,12 @@ def change_status(complaint_id: int):
         )
 
     return _act(
-        complaint_id, "status_form", StatusForm(), act, gettext("The status was changed."), "status"
+        complaint_id,
+        "status_form",
+        StatusForm(),
+        act,
+        gettext("The status was changed."),
+        "workflow",
     )
 
 
@@ -155,7 +160,7 @@ def add_note(complaint_id: int):
     """Add an internal note."""
 
     def act(user, complaint, form):
-        cases.add_note(user, complaint, form.body.data)
+        cases.add_note(user, complaint, form.note.data)
 
     return _act(complaint_id, "note_form", NoteForm(), act, gettext("The note was added."), "notes")
 

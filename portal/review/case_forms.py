@@ -75,7 +75,7 @@ class RemoveTagForm(BoundedForm):
 class NoteForm(BoundedForm):
     """Write an internal note."""
 
-    body = TextAreaField(
+    note = TextAreaField(
         _l("Internal note"),
         filters=[clean_text],
         validators=[
