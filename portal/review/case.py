@@ -119,6 +119,7 @@ def render_case(
         can_take=complaint.assignee_id is None and access.may_be_assigned(user, complaint),
         can_message=cases.can_message(complaint),
         closed=complaint.status == Status.CLOSED,
+        can_close=Status.CLOSED in cases.TRANSITIONS.get(complaint.status, ()),
         limits={
             "note": cases.NOTE_MAX,
             "message": cases.MESSAGE_MAX,

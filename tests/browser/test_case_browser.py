@@ -1,4 +1,5 @@
-"""A reviewer (kk) and a coordinator (ru) open a case, changes its status, is refused a closing without reason, writes.
+"""A reviewer (kk) and a coordinator (ru) open a case, are refused a closing without reason,
+and move it to review.
 
 Every state of the page passes axe-core (no serious or critical violations), loads nothing
 from another host, and works without JavaScript (the ru run has it off; its HTML is then
