@@ -406,6 +406,7 @@ def test_a_complaint_without_receipt_cannot_be_written_to(app, case, clock):
     client = signed_in(app, case, "reviewer", clock)
     html = client.get(page(case, "sibling")).get_data(as_text=True)
     assert "нет кода квитанции" in html and "/messages" not in html
+    assert "Смены статуса не записаны" in html  # and no empty list for its history
     assert post(client, case, "messages", {"body": "Вопрос"}, key="sibling").status_code == 422
 
 
