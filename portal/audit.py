@@ -54,6 +54,15 @@ ACTIONS: dict[str, Any] = {
     "complaints.exported": _l("Complaints exported"),
     "saved_search.created": _l("Search saved"),
     "saved_search.deleted": _l("Saved search deleted"),
+    "complaint.viewed": _l("Complaint viewed"),
+    "complaint.status_changed": _l("Status changed"),
+    "complaint.assigned": _l("Assignment changed"),
+    "complaint.tag_added": _l("Tag added"),
+    "complaint.tag_removed": _l("Tag removed"),
+    "complaint.note_added": _l("Internal note added"),
+    "complaint.message_sent": _l("Message sent to the complainant"),
+    "complaint.contact_revealed": _l("Contact details revealed"),
+    "attachment.downloaded": _l("Attachment downloaded"),
 }
 #: Detail names that could carry a complaint's content or a search's words: refused.
 FORBIDDEN_DETAIL = frozenset(

@@ -15,6 +15,7 @@ from portal.models import (
     Answer,
     Authority,
     Category,
+    ClosingReason,
     FacilityType,
     LetterKind,
     Recipient,
@@ -74,8 +75,12 @@ LABELS: dict[type[enum.Enum], dict[enum.Enum, object]] = {
         Status.IN_REVIEW: _l("In review"),
         Status.REFERRED: _l("Referred"),
         Status.CLOSED: _l("Closed"),
-        Status.DUPLICATE: _l("Duplicate"),
-        Status.UNFOUNDED: _l("Unfounded"),
+    },
+    ClosingReason: {
+        ClosingReason.RESOLVED: _l("Resolved"),
+        ClosingReason.UNFOUNDED: _l("Unfounded"),
+        ClosingReason.DUPLICATE: _l("Duplicate"),
+        ClosingReason.WITHDRAWN: _l("Withdrawn"),
     },
     Answer: {
         Answer.YES: _l("Yes"),

@@ -23,6 +23,7 @@ from portal.demo.grammar import Expander, compile_pools, kk_case, kk_poss_case
 from portal.demo.narratives import POOLS
 from portal.models import (
     Authority,
+    ClosingReason,
     Complaint,
     ComplaintCategory,
     CoverageSnapshot,
@@ -34,6 +35,7 @@ from portal.models import (
     IndexTask,
     Region,
     Source,
+    Status,
     ZoneCoverage,
     ZoneType,
 )
@@ -303,7 +305,13 @@ def test_complaint_fields_are_plausible(demo):
             assert c.duplicate_of_id in ids and c.duplicate_of_id < c.id
     assert 0.1 <= months / len(complaints) <= 0.3
     assert any(c.facility_id is None for c in complaints)
-    assert len({c.status for c in complaints}) >= 5
+    assert len({c.status for c in complaints}) == len(Status)
+    closed = [c for c in complaints if c.status == Status.CLOSED]
+    assert len({c.closing_reason for c in closed}) >= 3 and None not in {
+        c.closing_reason for c in closed
+    }
+    assert all(c.closing_reason is None for c in complaints if c.status != Status.CLOSED)
+    assert all(c.closing_reason == ClosingReason.DUPLICATE for c in complaints if c.duplicate_of_id)
     assert demo.scalar(select(func.count()).select_from(ComplaintCategory)) >= len(complaints)
 
 

@@ -18,7 +18,15 @@ from whoosh import index as whoosh_index
 from portal import clock
 from portal.demo import generate
 from portal.files import CleanFile, attachments_folder, store
-from portal.models import Complaint, IndexTask, Message, MessageDirection, Status, StatusChange
+from portal.models import (
+    ClosingReason,
+    Complaint,
+    IndexTask,
+    Message,
+    MessageDirection,
+    Status,
+    StatusChange,
+)
 from portal.retention import cli as retention_cli
 from portal.retention.purge import FINAL_STATUSES
 from portal.search import catch_up
@@ -101,10 +109,17 @@ def test_a_complaint_expires_from_its_latest_closing_step(retention, db, runner)
     factories.status_change(db, complaint=reopened, new_status=Status.IN_REVIEW, at=ago(DAYS + 5))
     closed_twice = closed(DAYS + 50)
     factories.status_change(
-        db, complaint=closed_twice, new_status=Status.UNFOUNDED, at=ago(DAYS - 1)
+        db,
+        complaint=closed_twice,
+        old_status=Status.CLOSED,
+        new_status=Status.CLOSED,
+        closing_reason=ClosingReason.UNFOUNDED,
+        at=ago(DAYS - 1),
     )
     never_closed = factories.complaint(db, status=Status.REFERRED, updated_at=ago(DAYS * 3))
-    duplicate = factories.complaint(db, status=Status.DUPLICATE, updated_at=ago(DAYS + 1))
+    duplicate = factories.complaint(
+        db, status=Status.CLOSED, closing_reason=ClosingReason.DUPLICATE, updated_at=ago(DAYS + 1)
+    )
     db.add(
         Message(complaint=long_ago, direction=MessageDirection.FROM_COMPLAINANT, body="Спасибо.")
     )

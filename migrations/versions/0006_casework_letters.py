@@ -1,7 +1,7 @@
 """case work: referrals, letters issued, follow-up reminders
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-15 10:00:00.000000
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """saved searches of staff members
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-15 10:00:00.000000
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0007'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

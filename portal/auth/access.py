@@ -253,6 +253,20 @@ def may_read(user: User | None, complaint: Complaint) -> bool:
     return complaint.region_id in seen.regions
 
 
+def may_be_assigned(user: User | None, complaint: Complaint) -> bool:
+    """True when ``complaint`` may be assigned to ``user``: they would read it once assigned.
+
+    A reviewer whose regions include the complaint's, a coordinator, or, for a
+    complaint with no known region, any member who reads complaints.
+    """
+    seen = _visibility(user)
+    if seen is None:
+        return False
+    return (
+        seen.regions is None or complaint.region_id is None or complaint.region_id in seen.regions
+    )
+
+
 def init_app(app: Flask) -> None:
     """Guard every staff request and keep staff responses out of every cache."""
     app.before_request(_guard)

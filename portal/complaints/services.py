@@ -228,6 +228,25 @@ def add_reply(complaint: Complaint, body: str, cleaned_files: list) -> Message:
     return message
 
 
+def read_questions(complaint: Complaint) -> set[int]:
+    """Mark the reviewers' messages read now that the complainant sees them; return their ids.
+
+    The reviewers' case page shows each of their messages as read or not yet read.
+    """
+    unread = {
+        message.id
+        for message in complaint.messages
+        if message.direction == MessageDirection.TO_COMPLAINANT and message.read_at is None
+    }
+    if unread:
+        with unit_of_work():
+            moment = now()
+            for message in complaint.messages:
+                if message.id in unread:
+                    message.read_at = moment
+    return unread
+
+
 def complaint_by_id(complaint_id: int) -> Complaint | None:
     """The complaint the follow-up session points at."""
     return session.get(Complaint, complaint_id)

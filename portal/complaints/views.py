@@ -232,13 +232,18 @@ def _followed_complaint():
 
 
 def _show_complaint(
-    complaint, reply: ReplyForm | None = None, status: int = 200, files_dropped: bool = False
+    complaint,
+    reply: ReplyForm | None = None,
+    status: int = 200,
+    files_dropped: bool = False,
+    new_questions: frozenset[int] | set[int] = frozenset(),
 ):
     html = render_template(
         "complaints/status.html",
         complaint=complaint,
         reply=reply or ReplyForm(),
         files_dropped=files_dropped,
+        new_questions=new_questions,
     )
     return _private(html, status)
 
@@ -248,7 +253,7 @@ def follow_up():
     """The receipt-code form, or the complaint when the browser is signed in to one."""
     complaint = _followed_complaint()
     if complaint is not None:
-        return _show_complaint(complaint)
+        return _show_complaint(complaint, new_questions=services.read_questions(complaint))
     return _private(render_template("complaints/follow_up.html", form=CodeForm()))
 
 

@@ -17,7 +17,16 @@ from portal.demo import lexicon as lx
 from portal.demo.common import TODAY, batches, weighted
 from portal.demo.facilities import POPULATION, FacilityPlan, region_forms
 from portal.demo.narratives import Story, write
-from portal.models import Answer, Category, DatePrecision, FacilityType, Region, Relation, Status
+from portal.models import (
+    Answer,
+    Category,
+    ClosingReason,
+    DatePrecision,
+    FacilityType,
+    Region,
+    Relation,
+    Status,
+)
 
 C = Category
 START = TODAY.replace(year=TODAY.year - 3) + timedelta(days=1)
@@ -137,6 +146,7 @@ class Spec:
     id: int = 0
     reference: str = ""
     status: Status = Status.NEW
+    closing_reason: ClosingReason | None = None
     duplicate_of: int | None = None
     updated_at: datetime | None = None
 
@@ -281,32 +291,38 @@ def _free_forms(region: Region, index: int) -> dict[str, dict[str, str]]:
     }
 
 
-def _status(rng: random.Random, created: datetime) -> Status:
+#: A closed complaint and why.
+_RESOLVED = (Status.CLOSED, ClosingReason.RESOLVED)
+_DUPLICATE = (Status.CLOSED, ClosingReason.DUPLICATE)
+_UNFOUNDED = (Status.CLOSED, ClosingReason.UNFOUNDED)
+
+
+def _status(rng: random.Random, created: datetime) -> tuple[Status, ClosingReason | None]:
     age = (TODAY - created.date()).days
     if age < 30:
         table = (
-            (Status.NEW, 70),
-            (Status.IN_REVIEW, 25),
-            (Status.DUPLICATE, 3),
-            (Status.UNFOUNDED, 2),
+            ((Status.NEW, None), 70),
+            ((Status.IN_REVIEW, None), 25),
+            (_DUPLICATE, 3),
+            (_UNFOUNDED, 2),
         )
     elif age < 180:
         table = (
-            (Status.NEW, 30),
-            (Status.IN_REVIEW, 40),
-            (Status.REFERRED, 12),
-            (Status.CLOSED, 5),
-            (Status.DUPLICATE, 5),
-            (Status.UNFOUNDED, 8),
+            ((Status.NEW, None), 30),
+            ((Status.IN_REVIEW, None), 40),
+            ((Status.REFERRED, None), 12),
+            (_RESOLVED, 5),
+            (_DUPLICATE, 5),
+            (_UNFOUNDED, 8),
         )
     else:
         table = (
-            (Status.NEW, 18),
-            (Status.IN_REVIEW, 35),
-            (Status.REFERRED, 17),
-            (Status.CLOSED, 17),
-            (Status.DUPLICATE, 5),
-            (Status.UNFOUNDED, 8),
+            ((Status.NEW, None), 18),
+            ((Status.IN_REVIEW, None), 35),
+            ((Status.REFERRED, None), 17),
+            (_RESOLVED, 17),
+            (_DUPLICATE, 5),
+            (_UNFOUNDED, 8),
         )
     return weighted(rng, table)
 
@@ -327,10 +343,14 @@ def settle(rng: random.Random, specs: list[Spec], first_id: int, taken: set[str]
                 taken.add(reference)
                 spec.reference = reference
                 break
-        spec.status = _status(rng, spec.created_at)
+        spec.status, spec.closing_reason = _status(rng, spec.created_at)
         key = spec.facility.id if spec.facility else None
         earlier = last_by_facility.get(key) if key is not None else None
-        if spec.status == Status.DUPLICATE and earlier is not None and rng.random() < 0.85:
+        if (
+            spec.closing_reason == ClosingReason.DUPLICATE
+            and earlier is not None
+            and rng.random() < 0.85
+        ):
             spec.duplicate_of = earlier.id
             spec.story = replace(
                 earlier.story,
@@ -376,6 +396,7 @@ def rows(rng: random.Random, specs: list[Spec]) -> Iterator[tuple[list[dict], li
                     "contact_key_id": None,
                     "reply_language": None,
                     "status": spec.status,
+                    "closing_reason": spec.closing_reason,
                     "assignee_id": None,
                     "duplicate_of_id": spec.duplicate_of,
                     "receipt_hash": None,

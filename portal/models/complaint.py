@@ -50,12 +50,25 @@ class Category(enum.StrEnum):
 
 
 class Status(enum.StrEnum):
+    """Where a complaint is in its workflow: new → in review → referred → closed.
+
+    A closed complaint says why in :class:`ClosingReason` (``closing_reason``);
+    "duplicate" and "unfounded" were statuses of their own before migration 0005.
+    """
+
     NEW = "new"
     IN_REVIEW = "in_review"
     REFERRED = "referred"
     CLOSED = "closed"
-    DUPLICATE = "duplicate"
+
+
+class ClosingReason(enum.StrEnum):
+    """Why a complaint was closed (required when it is)."""
+
+    RESOLVED = "resolved"
     UNFOUNDED = "unfounded"
+    DUPLICATE = "duplicate"
+    WITHDRAWN = "withdrawn"
 
 
 class Answer(enum.StrEnum):
@@ -128,6 +141,11 @@ class Complaint(Base):
     contact_key_id: Mapped[str | None] = mapped_column(String(16))
     reply_language: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.NEW, index=True)
+    #: Why a closed complaint was closed; None while it is open (and for complaints closed
+    #: before reasons were recorded).
+    closing_reason: Mapped[ClosingReason | None] = mapped_column(
+        enum_column(ClosingReason, "closing_reason")
+    )
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -211,10 +229,15 @@ class StatusChange(Base):
     )
     old_status: Mapped[Status | None] = mapped_column(enum_column(Status, "old_status"))
     new_status: Mapped[Status] = mapped_column(enum_column(Status, "new_status"))
+    #: Why, when this step closed the complaint.
+    closing_reason: Mapped[ClosingReason | None] = mapped_column(
+        enum_column(ClosingReason, "closing_reason")
+    )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     complaint: Mapped[Complaint] = relationship(back_populates="status_changes")
+    actor: Mapped[User | None] = relationship()
 
 
 class Message(Base):
@@ -233,6 +256,7 @@ class Message(Base):
     read_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     complaint: Mapped[Complaint] = relationship(back_populates="messages")
+    author: Mapped[User | None] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(back_populates="message")
 
 
@@ -250,6 +274,7 @@ class Note(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     complaint: Mapped[Complaint] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()
 
 
 class Attachment(Base):

@@ -1,6 +1,6 @@
 """Deleting closed complaints past retention: rows, attachment files and index entries.
 
-A complaint is *closed* in any final status (closed, duplicate, unfounded). It
+A complaint is *closed* in the final status, whatever its closing reason. It
 was closed at its latest step into a final status in its history, or, for a
 complaint without such a step (imported or generated ones), at its last
 change. It expires ``RETENTION_DAYS`` days after that.
@@ -31,7 +31,7 @@ from portal.files import storage
 from portal.models import Complaint, Status, StatusChange
 
 #: Final statuses: a complaint in one of them is closed and counts towards retention.
-FINAL_STATUSES = (Status.CLOSED, Status.DUPLICATE, Status.UNFOUNDED)
+FINAL_STATUSES = (Status.CLOSED,)
 #: Complaints deleted per transaction.
 BATCH = 200
 

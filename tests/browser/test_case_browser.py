@@ -1,0 +1,87 @@
+"""A reviewer (kk) and a coordinator (ru) open a case, are refused a closing without reason,
+and move it to review.
+
+Every state of the page passes axe-core (no serious or critical violations), loads nothing
+from another host, and works without JavaScript (the ru run has it off; its HTML is then
+checked in a twin page, as in test_staff.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal import clock
+from portal.auth import totp
+from portal.auth.demo import DEMO_PASSWORD
+from portal.db import session
+from portal.models import Complaint, Region, Status, User
+from tests.support.browser import serious_accessibility_violations
+
+pytestmark = pytest.mark.browser
+
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
+WORDS = {
+    "kk": {"sign_in": "Кіру", "change": "Мәртебесін өзгерту", "send": "Жіберу"},
+    "ru": {"sign_in": "Войти", "change": "Изменить статус", "send": "Отправить"},
+}
+
+
+def _check(page, twin=None) -> None:
+    assert page.requests.foreign() == [], page.url
+    checked = page
+    if twin is not None:
+        twin.set_content(_SCRIPT.sub("", page.content()))
+        checked = twin
+    assert serious_accessibility_violations(checked) == [], page.url
+
+
+def _new_almaty_complaint(live_server, skip: int) -> int:
+    with live_server.app.app_context():
+        almaty = session.scalars(select(Region).where(Region.slug == "almaty")).one()
+        found = session.scalars(
+            select(Complaint.id)
+            .where(Complaint.region_id == almaty.id, Complaint.status == Status.NEW)
+            .order_by(Complaint.id)
+        ).all()
+        return found[skip]
+
+
+@pytest.mark.parametrize(
+    ("lang", "javascript", "skip", "username"),
+    [("kk", True, 0, "demo-reviewer"), ("ru", False, 1, "demo-coordinator")],
+    ids=["kk-js", "ru-no-js"],
+)
+def test_a_reviewer_works_a_case(open_page, live_server, lang, javascript, skip, username):
+    words = WORDS[lang]
+    twin = None if javascript else open_page(f"/{lang}/about")
+    page = open_page(f"/{lang}/review/login", javascript=javascript)
+    page.locator('input[autocomplete="username"]').fill(username)
+    page.locator('input[autocomplete="current-password"]').fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=words["sign_in"]).click()
+    page.wait_for_selector('input[autocomplete="one-time-code"]')
+    with live_server.app.app_context():
+        user = session.scalars(select(User).where(User.username == username)).one()
+        secret = totp.secret_of(user)
+    page.locator('input[autocomplete="one-time-code"]').fill(totp.current_code(secret, clock.now()))
+    page.get_by_role("button", name=words["sign_in"]).click()
+    page.wait_for_selector("h1")
+
+    complaint_id = _new_almaty_complaint(live_server, skip)
+    page.goto(f"{live_server.url}/{lang}/review/complaints/{complaint_id}")
+    page.wait_for_selector("h1")
+    _check(page, twin)
+
+    page.locator("#status").select_option("closed")
+    page.get_by_role("button", name=words["change"]).click()
+    page.wait_for_selector("#error-summary")
+    _check(page, twin)
+
+    page.locator("#status").select_option("in_review")
+    page.get_by_role("button", name=words["change"]).click()
+    page.wait_for_selector(".notice")
+    _check(page, twin)
+    with live_server.app.app_context():
+        assert session.get(Complaint, complaint_id).status == Status.IN_REVIEW
