@@ -9,7 +9,7 @@ get the page without any complaint. Search, export and saved searches are in
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from portal import clock
 from portal.auth import access, sessions
@@ -34,10 +34,8 @@ def page_number(raw: str | None, last: int) -> int:
 
 
 @bp.app_template_global()
-def complaint_url(complaint_id: int) -> str | None:
-    """The case page of a complaint, or None while no case page is registered."""
-    if "review.complaint" not in current_app.view_functions:
-        return None
+def complaint_url(complaint_id: int) -> str:
+    """The case page of a complaint."""
     return url_for("review.complaint", complaint_id=complaint_id)
 
 
