@@ -14,6 +14,7 @@ from flask import Blueprint, render_template, request, url_for
 from portal import clock
 from portal.auth import access, sessions
 from portal.models import User
+from portal.review.attention import needs_attention
 from portal.review.queue import QUEUE_MAX_PAGE, queue_page
 from portal.review.saved import DeleteSearchForm, saved_by
 
@@ -48,7 +49,8 @@ def kz_date(moment):
 @bp.get("/")
 @access.allow(access.SIGNED_IN)
 def home():
-    """The workspace: who you are in brief, then the queue, a search box and saved searches."""
+    """The workspace: who you are, then overdue referrals and due reminders, the queue, a search
+    box and saved searches."""
     user = current_user()
     reads = access.can(user, access.Permission.READ_COMPLAINTS)
     queue = (
@@ -61,6 +63,7 @@ def home():
         all_regions=access.can(user, access.Permission.READ_ALL_REGIONS),
         administers=access.can(user, access.Permission.READ_AUDIT),
         queue=queue,
+        attention=needs_attention(user) if reads else None,
         saved=saved_by(user) if reads else [],
         delete_form=DeleteSearchForm(),
     )
