@@ -47,5 +47,5 @@ def needs_attention(user: User, today: date | None = None) -> Attention:
         rows = session.execute(
             select(Complaint.id, Complaint.reference).where(Complaint.id.in_(sorted(ids)))
         )
-        found.references = dict(rows)
+        found.references = dict(rows.all())
     return found
