@@ -26,7 +26,10 @@ def _every_get_route(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
             continue
-        values = {name: samples.get(name, "x") for name in rule.arguments}
+        values = {
+            name: samples.get(name, 1 if f"<int:{name}>" in rule.rule else "x")
+            for name in rule.arguments
+        }
         urls.append(rule.build(values, append_unknown=False)[1])
     return urls
 
