@@ -13,12 +13,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from portal import clock
-from portal.auth import totp
 from portal.auth.demo import DEMO_PASSWORD
 from portal.db import session
-from portal.models import Complaint, Region, Status, User
-from tests.support.browser import serious_accessibility_violations
+from portal.models import Complaint, Region, Status
+from tests.support.browser import serious_accessibility_violations, unused_code
 
 pytestmark = pytest.mark.browser
 
@@ -62,10 +60,7 @@ def test_a_reviewer_works_a_case(open_page, live_server, lang, javascript, skip,
     page.locator('input[autocomplete="current-password"]').fill(DEMO_PASSWORD)
     page.get_by_role("button", name=words["sign_in"]).click()
     page.wait_for_selector('input[autocomplete="one-time-code"]')
-    with live_server.app.app_context():
-        user = session.scalars(select(User).where(User.username == username)).one()
-        secret = totp.secret_of(user)
-    page.locator('input[autocomplete="one-time-code"]').fill(totp.current_code(secret, clock.now()))
+    page.locator('input[autocomplete="one-time-code"]').fill(unused_code(live_server, username))
     page.get_by_role("button", name=words["sign_in"]).click()
     page.wait_for_selector("h1")
 

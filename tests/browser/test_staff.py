@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
 from portal import clock
 from portal.auth import accounts, totp
 from portal.auth.demo import DEMO_PASSWORD
 from portal.db import session
-from portal.models import Role, User
+from portal.models import Role
 from portal.search import rebuild
-from tests.support.browser import serious_accessibility_violations
+from tests.support.browser import serious_accessibility_violations, unused_code
 
 pytestmark = pytest.mark.browser
 
@@ -52,12 +51,6 @@ def _check(page, twin=None) -> None:
     assert serious_accessibility_violations(checked) == [], page.url
 
 
-def _secret(live_server, username: str) -> str:
-    with live_server.app.app_context():
-        user = session.scalars(select(User).where(User.username == username)).one()
-        return totp.secret_of(user)
-
-
 @pytest.mark.parametrize(
     ("lang", "username", "javascript"),
     [("kk", "demo-reviewer", True), ("ru", "demo-coordinator", False)],
@@ -85,7 +78,7 @@ def test_staff_sign_in_with_password_and_one_time_code(
     assert page.get_by_role("heading", name=words["code"]).is_visible()
     _check(page, twin)
 
-    code = totp.current_code(_secret(live_server, username), clock.now())
+    code = unused_code(live_server, username)
     page.locator('input[autocomplete="one-time-code"]').fill(code)
     page.get_by_role("button", name=words["sign_in"]).click()
     page.wait_for_selector("h1")
@@ -139,7 +132,7 @@ def test_the_analyst_reads_statistics_in_kk_and_ru(open_page, live_server):
     page.locator('input[autocomplete="current-password"]').fill(DEMO_PASSWORD)
     page.get_by_role("button", name=words["sign_in"]).click()
     page.wait_for_selector('input[autocomplete="one-time-code"]')
-    code = totp.current_code(_secret(live_server, "demo-analyst"), clock.now())
+    code = unused_code(live_server, "demo-analyst")
     page.locator('input[autocomplete="one-time-code"]').fill(code)
     page.get_by_role("button", name=words["sign_in"]).click()
     page.wait_for_selector("h1")

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import pyotp
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
+
+from portal import clock
+from portal.auth import totp
+from portal.db import session
+from portal.models import User
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -38,6 +46,24 @@ class LiveServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join(timeout=10)
+
+
+def unused_code(live_server: LiveServer, username: str) -> str:
+    """A one-time code of ``username`` that no earlier sign-in has used.
+
+    A code is accepted once per 30-second step (and never one of an earlier step), and the
+    demo accounts sign in in several tests of a session: the current step's code, else the
+    next one's (accepted for clock drift), else wait for a new step.
+    """
+    with live_server.app.app_context():
+        user = session.scalars(select(User).where(User.username == username)).one()
+        secret, last = totp.secret_of(user), user.totp_last_step
+    generator = pyotp.TOTP(secret)
+    while True:
+        step = generator.timecode(clock.now())
+        if last is None or last < step + totp.DRIFT_STEPS:
+            return generator.generate_otp(step if last is None else max(step, last + 1))
+        time.sleep(0.5)
 
 
 @dataclass
