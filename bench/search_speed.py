@@ -19,7 +19,7 @@ searcher and a default ``QueryParser`` on the narrative field per query,
 read. The two alternate query by query, so the machine's noise hits both
 alike. Reported: p50/p95/p99 per kind over every round, the spread of each
 round's p95, the service's first (cold) query, and the private memory of this
-process, which holds the index.
+process, which holds the index. Each kind's line is printed as soon as its rounds end.
 """
 
 from __future__ import annotations
@@ -221,9 +221,16 @@ def main() -> None:
             service(text, filters)
             baseline(text, whoosh_filter)
 
-    times: dict[tuple[str, str], list[list[float]]] = {}
-    for round_number in range(args.rounds):
-        for kind in KINDS:
+    with app.app_context():
+        documents = index_status(index_dir).get("documents")
+    print(f"index              {documents} documents; {args.queries} queries per kind")
+    print(f"baseline index     {baseline_dir}")
+    print(f"service cold       first query {cold:.0f} ms (per-process segment caches built)")
+    print()
+    print(f"{'kind':<22}{'system':<10}{'p50':>8}{'p95':>8}{'p99':>8}   p95 per round     p95 ratio")
+    for kind in KINDS:  # each kind is printed when its rounds end: a long run reports as it goes
+        times: dict[str, list[list[float]]] = {"service": [], "baseline": []}
+        for round_number in range(args.rounds):
             ours, plain = [], []
             for number, (text, filters, whoosh_filter) in enumerate(made[kind]):
                 pair = [
@@ -234,39 +241,35 @@ def main() -> None:
                     pair.reverse()
                 for name, call in pair:
                     (ours if name == "service" else plain).append(timed(call))
-            times.setdefault(("service", kind), []).append(ours)
-            times.setdefault(("baseline", kind), []).append(plain)
+            times["service"].append(ours)
+            times["baseline"].append(plain)
+        report(kind, times)
     memory_after = private_mb()
     ix.close()
-
-    with app.app_context():
-        documents = index_status(index_dir).get("documents")
-    print(f"index              {documents} documents; {args.queries} queries per kind")
-    print(f"baseline index     {baseline_dir}")
-    print(f"service cold       first query {cold:.0f} ms (per-process segment caches built)")
+    print()
     print(
         f"private memory     {memory_before:.0f} MB before the index, {memory_after:.0f} MB after"
     )
     print(f"machine load       {os.getloadavg()[0]:.2f} (1-minute average at the end)")
-    print()
-    print(f"{'kind':<22}{'system':<10}{'p50':>8}{'p95':>8}{'p99':>8}   p95 per round     p95 ratio")
-    for kind in KINDS:
-        rows = {}
-        for system in ("service", "baseline"):
-            rounds = times[(system, kind)]
-            every = [value for values in rounds for value in values]
-            per_round = [percentile(values, 0.95) for values in rounds]
-            rows[system] = (every, per_round)
-        ratio = percentile(rows["baseline"][0], 0.95) / percentile(rows["service"][0], 0.95)
-        for system in ("service", "baseline"):
-            every, per_round = rows[system]
-            spread = f"{min(per_round):.0f}–{max(per_round):.0f} ms"
-            tail = f"{ratio:.1f}×" if system == "service" else ""
-            print(
-                f"{kind if system == 'service' else '':<22}{system:<10}"
-                f"{statistics.median(every):7.1f} {percentile(every, 0.95):7.1f} "
-                f"{percentile(every, 0.99):7.1f}   {spread:<17} {tail}"
-            )
+
+
+def report(kind: str, times: dict[str, list[list[float]]]) -> None:
+    """Print one kind's p50/p95/p99 per system, the spread of the rounds' p95 and the ratio."""
+    rows = {}
+    for system, rounds in times.items():
+        every = [value for values in rounds for value in values]
+        rows[system] = (every, [percentile(values, 0.95) for values in rounds])
+    ratio = percentile(rows["baseline"][0], 0.95) / percentile(rows["service"][0], 0.95)
+    for system in ("service", "baseline"):
+        every, per_round = rows[system]
+        spread = f"{min(per_round):.0f}–{max(per_round):.0f} ms"
+        tail = f"{ratio:.1f}×" if system == "service" else ""
+        print(
+            f"{kind if system == 'service' else '':<22}{system:<10}"
+            f"{statistics.median(every):7.1f} {percentile(every, 0.95):7.1f} "
+            f"{percentile(every, 0.99):7.1f}   {spread:<17} {tail}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
