@@ -16,6 +16,10 @@ refused to everyone (deny by default). A visitor who is not signed in is sent to
 the sign-in page; a signed-in one without the role gets 403. Staff responses are
 never stored by a browser or proxy (``Cache-Control: no-store``).
 
+**The signed-in member.** :func:`current_user` is who the guard let through;
+:func:`readable_or_404` the complaint a view opens, 404 when it is outside the
+user's scope or does not exist (never 403, so ids cannot be probed).
+
 **Scope.** :func:`scope_for` gives the search service's :class:`Scope` and
 :func:`complaint_filter` a SQLAlchemy condition for complaint queries, both from
 :func:`_visibility`, so a page, a search, an export, a count and a download
@@ -33,9 +37,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, current_app, g, redirect, request, url_for
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from portal.auth import sessions
+from portal.db import session
 from portal.models import Complaint, Role, User
 from portal.search.filters import Scope
 
@@ -265,6 +270,24 @@ def may_be_assigned(user: User | None, complaint: Complaint) -> bool:
     return (
         seen.regions is None or complaint.region_id is None or complaint.region_id in seen.regions
     )
+
+
+def current_user() -> User:
+    """The signed-in staff member of this request (the guard let only such a request through)."""
+    found = sessions.current()
+    if found is None or not found.complete:  # pragma: no cover - the guard redirects first
+        abort(403)
+    return found.user
+
+
+def readable_or_404(complaint_id: int) -> Complaint:
+    """The complaint ``complaint_id`` when the signed-in user may read it; 404 otherwise."""
+    found = session.scalars(
+        select(Complaint).where(Complaint.id == complaint_id, complaint_filter(current_user()))
+    ).first()
+    if found is None:
+        abort(404)
+    return found
 
 
 def init_app(app: Flask) -> None:

@@ -18,10 +18,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import clock
+from portal.auth import access
 from portal.casework import letters
 from portal.casework.deidentify import DetailKind
 from portal.casework.forms import LetterForm
-from portal.casework.views import READERS, bp, case, current_user, deadline_of, viewed
+from portal.casework.views import READERS, bp, deadline_of, viewed
 from portal.db import session
 from portal.labels import label
 from portal.models import Complaint, Referral, ZoneType
@@ -73,7 +74,9 @@ def _prepare(
         elif build is not None:
             draft = build(packet, zones)
             if form.action.data == "issue":
-                letter = letters.issue(session, complaint, draft, packet, current_user(), referral)
+                letter = letters.issue(
+                    session, complaint, draft, packet, access.current_user(), referral
+                )
                 session.commit()
                 flash(_("The letter is issued and kept on the case."))
                 return redirect(
@@ -106,7 +109,7 @@ def _prepare(
 @READERS
 def footage_request(complaint_id: int):
     """Prepare and issue the request to preserve the recordings of the incident's day."""
-    complaint = case(complaint_id)
+    complaint = access.readable_or_404(complaint_id)
     blocked = None
     if complaint.facility is None:
         blocked = _(
@@ -138,7 +141,7 @@ def footage_request(complaint_id: int):
 @READERS
 def referral_letter(complaint_id: int, referral_id: int):
     """Prepare and issue the letter that sends the case to the body of a referral."""
-    complaint = case(complaint_id)
+    complaint = access.readable_or_404(complaint_id)
     referral = referral_of(complaint, referral_id)
 
     def build(packet: letters.Packet, _zones: list[ZoneType]) -> letters.Draft:

@@ -6,10 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import clock
+from portal.auth import access
 from portal.casework import referrals
 from portal.casework.forms import ReferralForm
 from portal.casework.letter_views import referral_of
-from portal.casework.views import READERS, bp, case, current_user, viewed
+from portal.casework.views import READERS, bp, viewed
 from portal.db import session
 from portal.models import Recipient, Referral
 
@@ -29,7 +30,7 @@ def _given(form: ReferralForm) -> referrals.ReferralInput:
 @READERS
 def referrals_page(complaint_id: int):
     """The case's referrals (overdue ones flagged), and a form to record a new one."""
-    complaint = case(complaint_id)
+    complaint = access.readable_or_404(complaint_id)
     today = clock.today()
     form = ReferralForm()
     form.set_today(today)
@@ -37,7 +38,7 @@ def referrals_page(complaint_id: int):
         form.sent_on.data = today.isoformat()
         form.recipient.data = Recipient.PROSECUTOR.value
     elif form.validate():
-        referrals.add(session, complaint, _given(form), current_user())
+        referrals.add(session, complaint, _given(form), access.current_user())
         session.commit()
         flash(_("The referral is recorded."))
         return redirect(url_for(".referrals_page", complaint_id=complaint.id), code=303)
@@ -66,7 +67,7 @@ def _fill(form: ReferralForm, referral: Referral) -> None:
 @READERS
 def referral(complaint_id: int, referral_id: int):
     """One referral: record the response and its outcome, or correct the dates."""
-    complaint = case(complaint_id)
+    complaint = access.readable_or_404(complaint_id)
     item = referral_of(complaint, referral_id)
     today = clock.today()
     form = ReferralForm()
@@ -74,7 +75,7 @@ def referral(complaint_id: int, referral_id: int):
     if request.method == "GET":
         _fill(form, item)
     elif form.validate():
-        referrals.update(session, item, _given(form), current_user())
+        referrals.update(session, item, _given(form), access.current_user())
         session.commit()
         flash(_("The referral is updated."))
         return redirect(url_for(".referrals_page", complaint_id=complaint.id), code=303)

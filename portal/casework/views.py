@@ -5,7 +5,7 @@ The case page links here; these pages are their own endpoints: the overview
 (printable, downloadable). The letter and referral forms are in
 :mod:`.letter_views` and :mod:`.referral_views`. Every view is for reviewers and
 coordinators (:data:`READERS`), reads the complaint through
-:func:`portal.auth.access.complaint_filter` only (outside it: 404), and leaves
+:func:`portal.auth.access.readable_or_404` only (outside the scope: 404), and leaves
 exactly one audit event.
 """
 
@@ -20,7 +20,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -60,25 +59,6 @@ def month_year(value: date) -> str:
     return format_date(value, "LLLL y")
 
 
-def current_user() -> User:
-    """The signed-in staff member (the guard let only one through)."""
-    user = g.get("staff_user")
-    if user is None:  # pragma: no cover - the guard redirects first
-        abort(403)
-    return user
-
-
-def case(complaint_id: int) -> Complaint:
-    """The complaint, if the signed-in user may read it; 404 otherwise (ids are not probed)."""
-    if not access.can(current_user(), access.Permission.READ_COMPLAINTS):
-        abort(403)
-    visible = access.complaint_filter(current_user())
-    found = session.scalar(select(Complaint).where(Complaint.id == complaint_id, visible))
-    if found is None:
-        abort(404)
-    return found
-
-
 def viewed(complaint: Complaint, page: str) -> None:
     """Audit that the signed-in user saw a case work page of ``complaint``, and commit."""
     audit.record("casework.viewed", ("complaint", complaint.id), {"page": page})
@@ -96,7 +76,7 @@ def deadline_of(complaint: Complaint, zones=()) -> footage.FootageDeadline:
 @READERS
 def overview(complaint_id: int):
     """The case's footage deadline, letters, referrals and reminder, with links to act on them."""
-    complaint = case(complaint_id)
+    complaint = access.readable_or_404(complaint_id)
     today = clock.today()
     letters = list(
         session.scalars(
@@ -135,15 +115,15 @@ def _names(ids: set[int | None]) -> dict[int, str]:
 @READERS
 def reminder(complaint_id: int):
     """Set, move or clear the case's follow-up reminder."""
-    complaint = case(complaint_id)
+    complaint = access.readable_or_404(complaint_id)
     form = ReminderForm()
     form.set_today(clock.today())
     if request.method == "POST" and form.validate():
         if form.action.data == "clear":
-            reminders.clear_reminder(session, complaint, current_user())
+            reminders.clear_reminder(session, complaint, access.current_user())
             flash(_("The reminder is cleared."))
         else:
-            reminders.set_reminder(session, complaint, form.remind_on.day, current_user())
+            reminders.set_reminder(session, complaint, form.remind_on.day, access.current_user())
             flash(_("The reminder is set."))
         session.commit()
         return redirect(url_for(".overview", complaint_id=complaint.id), code=303)
@@ -168,7 +148,7 @@ def _letter(complaint: Complaint, letter_id: int) -> Letter:
 @READERS
 def letter(complaint_id: int, letter_id: int):
     """An issued letter as it was issued, in Kazakh and Russian, ready to print."""
-    complaint = case(complaint_id)
+    complaint = access.readable_or_404(complaint_id)
     item = _letter(complaint, letter_id)
     html = render_template(
         "review/casework/letter.html",
@@ -191,7 +171,7 @@ def download_name(letter: Letter, reference: str) -> str:
 @READERS
 def letter_download(complaint_id: int, letter_id: int):
     """An issued letter as a text file (Kazakh, then Russian), always as a download."""
-    complaint = case(complaint_id)
+    complaint = access.readable_or_404(complaint_id)
     item = _letter(complaint, letter_id)
     text = f"{item.body_kk.rstrip()}\n\n{'=' * 40}\n\n{item.body_ru.rstrip()}\n"
     audit.record("letter.downloaded", ("complaint", complaint.id), {"letter": item.id})

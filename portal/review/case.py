@@ -10,11 +10,11 @@ view of the page and every download is audited, without content. The actions
 from __future__ import annotations
 
 from babel.dates import format_skeleton
-from flask import abort, g, make_response, render_template
+from flask import abort, make_response, render_template
 from flask_babel import format_date, get_locale, gettext
 
 from portal.auth import access
-from portal.models import Complaint, DatePrecision, Role, Status, User
+from portal.models import Complaint, DatePrecision, Role, Status
 from portal.review import cases
 from portal.review.case_forms import (
     ActionForm,
@@ -30,22 +30,6 @@ from portal.review.views import bp
 
 #: Who reaches the case page and its actions.
 READERS = (Role.REVIEWER, Role.COORDINATOR)
-
-
-def current_user() -> User:
-    """The signed-in staff member (the guard let only one through)."""
-    user = g.get("staff_user")
-    if user is None:  # pragma: no cover - the guard redirects before
-        abort(403)
-    return user
-
-
-def case_or_404(complaint_id: int) -> Complaint:
-    """The complaint when the current user may read it; 404 otherwise (never 403)."""
-    complaint = cases.visible(current_user(), complaint_id)
-    if complaint is None:
-        abort(404)
-    return complaint
 
 
 def incident_text(complaint: Complaint) -> str:
@@ -96,7 +80,7 @@ def render_case(
     record_view: bool = True,
 ):
     """The case page; ``forms`` replaces some of the empty forms (sent back with errors)."""
-    user = current_user()
+    user = access.current_user()
     unread = cases.open_case(user, complaint) if record_view else set()
     activity = cases.activity(complaint)
     people = cases.users_by_id(
@@ -136,16 +120,16 @@ def render_case(
 @access.allow(*READERS)
 def complaint(complaint_id: int):
     """Every detail of one complaint, its history and thread, and the forms to act on it."""
-    return render_case(case_or_404(complaint_id))
+    return render_case(access.readable_or_404(complaint_id))
 
 
 @bp.get("/complaints/<int:complaint_id>/attachments/<int:attachment_id>")
 @access.allow(*READERS)
 def attachment(complaint_id: int, attachment_id: int):
     """An attachment as a file to save, never shown inline; the download is audited."""
-    found = case_or_404(complaint_id)
+    found = access.readable_or_404(complaint_id)
     try:
-        item, data = cases.download(current_user(), found, attachment_id)
+        item, data = cases.download(access.current_user(), found, attachment_id)
     except LookupError:
         abort(404)
     extension = item.storage_name.rsplit(".", 1)[-1]

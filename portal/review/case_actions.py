@@ -17,7 +17,7 @@ from portal.auth import access
 from portal.forms import BoundedForm
 from portal.models import Complaint, Status, User
 from portal.review import cases
-from portal.review.case import READERS, assign_choices, case_or_404, current_user, render_case
+from portal.review.case import READERS, assign_choices, render_case
 from portal.review.case_forms import (
     ActionForm,
     AssignForm,
@@ -50,7 +50,7 @@ def _act(
     anchor: str,
 ):
     """Validate ``form``, run ``action``, and redirect to the page (or send it back)."""
-    complaint = case_or_404(complaint_id)
+    complaint = access.readable_or_404(complaint_id)
     if name == "status_form":
         form.set_choices(cases.TRANSITIONS.get(complaint.status, ()))
     elif name == "assign_form":
@@ -58,7 +58,7 @@ def _act(
     if not form.validate_on_submit():
         return _refused(complaint, name, form, None)
     try:
-        action(current_user(), complaint, form)
+        action(access.current_user(), complaint, form)
     except cases.CaseError as error:
         return _refused(complaint, name, form, error)
     flash(done)
@@ -187,12 +187,12 @@ def send_message(complaint_id: int):
 @access.allow(*READERS)
 def reveal_contact(complaint_id: int):
     """Show the contact details once, in this response, after a stated reason (audited)."""
-    complaint = case_or_404(complaint_id)
+    complaint = access.readable_or_404(complaint_id)
     form = RevealForm()
     if not form.validate_on_submit():
         return _refused(complaint, "reveal_form", form, None)
     try:
-        contact = cases.reveal_contact(current_user(), complaint, form.reason.data)
+        contact = cases.reveal_contact(access.current_user(), complaint, form.reason.data)
     except cases.CaseError as error:
         return _refused(complaint, "reveal_form", form, error)
     return render_case(complaint, contact=contact, record_view=False)

@@ -79,13 +79,6 @@ class CaseError(Exception):
 # --- finding ---------------------------------------------------------------------------------
 
 
-def visible(user: User, complaint_id: int) -> Complaint | None:
-    """The complaint ``complaint_id`` when ``user`` may read it, else None (a 404)."""
-    return session.scalars(
-        select(Complaint).where(Complaint.id == complaint_id, access.complaint_filter(user))
-    ).first()
-
-
 def by_reference(user: User, reference: str) -> Complaint | None:
     """The complaint with this reference (any case, spaces ignored) that ``user`` may read."""
     wanted = "".join((reference or "").split()).upper()[:REFERENCE_MAX]

@@ -37,7 +37,7 @@ from portal.review.search_form import (
     set_choices,
     too_many,
 )
-from portal.review.views import bp, current_user
+from portal.review.views import bp
 from portal.search.messages import error_message
 
 READERS = (Role.REVIEWER, Role.COORDINATOR)
@@ -78,7 +78,7 @@ def _status(code: str | None) -> int:
 @access.allow(*READERS)
 def search():
     """Search the complaints in scope: words, facets with counts, sorts and pages."""
-    user = current_user()
+    user = access.current_user()
     scope = _scope(user)
     form, refused, valid = read_form(user, request.args)
     found, problem = finder.Found(), refused
@@ -111,7 +111,7 @@ def search():
 
 def _page(form: SearchForm, *, name: str = "", **values):
     """The search page (``values``: what was found, or why nothing was)."""
-    user = current_user()
+    user = access.current_user()
     defaults = dict(
         found=finder.Found(),
         valid=False,
@@ -138,7 +138,7 @@ def _page(form: SearchForm, *, name: str = "", **values):
 @access.allow(*READERS)
 def export():
     """Every result of a search as CSV (at most MAX_ROWS), made safe for spreadsheets."""
-    user = current_user()
+    user = access.current_user()
     scope = _scope(user)
     form, refused, valid = read_form(user, request.args)
     if not valid:
@@ -189,7 +189,7 @@ def _refused(form: SearchForm, message: str, status: int = 400):
 @access.allow(*READERS)
 def save_search():
     """Keep the search on screen under a name (its filters checked again first)."""
-    user = current_user()
+    user = access.current_user()
     form = saved.SaveSearchForm()
     args = MultiDict(parse_qsl((form.query.data or "")[: saved.MAX_QUERY]))
     search_form, refused, valid = read_form(user, args)
@@ -211,7 +211,7 @@ def save_search():
 @access.allow(*READERS)
 def delete_search(search_id: int):
     """Delete one of your saved searches (someone else's is not found)."""
-    user = current_user()
+    user = access.current_user()
     if not saved.DeleteSearchForm().validate() or not saved.delete(user, search_id):
         abort(404)
     flash(_("The saved search is deleted."))

@@ -27,7 +27,7 @@ from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
 
 from portal import audit
-from portal.auth import access, sessions
+from portal.auth import access
 from portal.db import session
 from portal.forms import BoundedForm
 from portal.i18n import current_language
@@ -146,12 +146,6 @@ def labelled(found: counts.Statistics) -> dict[str, list[tuple[list[str], int | 
     return rows
 
 
-def _current_user():
-    current = sessions.current()
-    assert current is not None  # the guard let only a signed-in user through
-    return current.user
-
-
 def _filters(form: StatisticsFilterForm) -> dict[str, str]:
     return {
         name: getattr(form, name).data.isoformat()
@@ -173,7 +167,7 @@ def _read(user) -> tuple[StatisticsFilterForm, bool, counts.Statistics | None]:
 @access.allow(*STATISTICS_ROLES)
 def statistics():
     """Complaint counts by category, status, region, facility and month, and response times."""
-    user = _current_user()
+    user = access.current_user()
     form, valid, found = _read(user)
     if found is not None:
         audit.record("statistics.viewed", detail=_filters(form) or None)
@@ -223,7 +217,7 @@ def counts_plain(value: int | None) -> str:
 @access.allow(*STATISTICS_ROLES)
 def statistics_csv():
     """The same tables as CSV (labels in the page's language), audited as a download."""
-    user = _current_user()
+    user = access.current_user()
     form, _valid, found = _read(user)
     if found is None:
         return statistics()

@@ -12,20 +12,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 
 from portal import clock
-from portal.auth import access, sessions
-from portal.models import User
+from portal.auth import access
 from portal.review.attention import needs_attention
 from portal.review.queue import QUEUE_MAX_PAGE, queue_page
 from portal.review.saved import DeleteSearchForm, saved_by
 
 bp = Blueprint("review", __name__, url_prefix="/<lang:lang_code>/review")
-
-
-def current_user() -> User:
-    """The signed-in staff member (the guard let only such a request through)."""
-    current = sessions.current()
-    assert current is not None and current.complete
-    return current.user
 
 
 def page_number(raw: str | None, last: int) -> int:
@@ -51,7 +43,7 @@ def kz_date(moment):
 def home():
     """The workspace: who you are, then overdue referrals and due reminders, the queue, a search
     box and saved searches."""
-    user = current_user()
+    user = access.current_user()
     reads = access.can(user, access.Permission.READ_COMPLAINTS)
     queue = (
         queue_page(user, page_number(request.args.get("page"), QUEUE_MAX_PAGE)) if reads else None
