@@ -21,14 +21,14 @@ from flask import Flask
 from PIL import Image
 from sqlalchemy import select
 
-from portal import clock, create_app
+from portal import clock
 from portal.auth import totp
 from portal.casework import letters
 from portal.complaints import receipts
-from portal.db import make_engine, upgrade_schema
 from portal.models import Complaint, Facility, Letter, Referral, Role, Status
 from tests.conftest import require
 from tests.support import nu
+from tests.support.demo import demo_portal
 from tests.support.staff import csrf, make_staff, post_password, sign_in
 from tests.test_access import staff_rules
 
@@ -280,25 +280,8 @@ def _collect(app: Flask) -> tuple[dict[str, str], set[str]]:
 @pytest.fixture(scope="module")
 def staff_app(tmp_path_factory) -> Flask:
     """The portal on SQLite with small demo data (the markup does not depend on the backend)."""
-    from portal.db import session
-    from portal.demo import generate
-
     folder = tmp_path_factory.mktemp("staff-html")
-    url = f"sqlite:///{folder / 'portal.sqlite3'}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    engine.dispose()
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "INSTANCE_PATH": str(folder),
-            "INDEX_DIR": str(folder / "index"),
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        generate(session, facilities=40, complaints=150, seed=7)
-        session.commit()
+    app = demo_portal(folder, facilities=40, complaints=150, seed=7)
     yield app
     app.extensions["portal.db"].engine.dispose()
 

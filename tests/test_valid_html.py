@@ -18,12 +18,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from portal import clock, create_app
-from portal.db import make_engine, upgrade_schema
+from portal import clock
 from portal.models import CoverageSnapshot, Facility, MessageDirection, Source
 from tests import factories
 from tests.conftest import require
 from tests.support import nu
+from tests.support.demo import demo_portal
 
 LANGS = ("kk", "ru", "en")
 CODE = re.compile(r'id="receipt-code">(\d{4} \d{4} \d{4} \d{4})<')
@@ -161,25 +161,8 @@ def _collect(app: Flask) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def demo_app(tmp_path_factory) -> Flask:
     """The portal on SQLite with small demo data (the markup does not depend on the backend)."""
-    from portal.db import session
-    from portal.demo import generate
-
     folder = tmp_path_factory.mktemp("valid-html")
-    url = f"sqlite:///{folder / 'portal.sqlite3'}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    engine.dispose()
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "INSTANCE_PATH": str(folder),
-            "INDEX_DIR": str(folder / "index"),
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        generate(session, facilities=40, complaints=150, seed=7)
-        session.commit()
+    app = demo_portal(folder, facilities=40, complaints=150, seed=7)
     yield app
     app.extensions["portal.db"].engine.dispose()
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from portal import create_app
-from portal.db import make_engine, upgrade_schema
 from tests.conftest import require
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LiveServer, RequestLog
+from tests.support.demo import demo_portal
 
 pytestmark = pytest.mark.browser
 
@@ -18,27 +17,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """The portal with a small demo data set, served on 127.0.0.1."""
-    from portal.auth.demo import ensure_demo_staff
-    from portal.db import session
-    from portal.demo import generate
-
     folder = tmp_path_factory.mktemp("live")
-    url = f"sqlite:///{folder / 'portal.sqlite3'}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    engine.dispose()
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "INSTANCE_PATH": str(folder),
-            "INDEX_DIR": str(folder / "index"),
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        generate(session, facilities=60, complaints=200, seed=11)
-        session.commit()
-        ensure_demo_staff()  # the demo staff accounts of `make run`
+    app = demo_portal(folder, facilities=60, complaints=200, seed=11, demo_staff=True)
     server = LiveServer(app).start()
     yield server
     server.stop()

@@ -8,32 +8,20 @@ checked in a twin page, as in test_staff.py).
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
 from portal.auth.demo import DEMO_PASSWORD
 from portal.db import session
 from portal.models import Complaint, Region, Status
-from tests.support.browser import serious_accessibility_violations, unused_code
+from tests.support.browser import check_page, sign_in, unused_code
 
 pytestmark = pytest.mark.browser
 
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 WORDS = {
     "kk": {"sign_in": "Кіру", "change": "Мәртебесін өзгерту", "send": "Жіберу"},
     "ru": {"sign_in": "Войти", "change": "Изменить статус", "send": "Отправить"},
 }
-
-
-def _check(page, twin=None) -> None:
-    assert page.requests.foreign() == [], page.url
-    checked = page
-    if twin is not None:
-        twin.set_content(_SCRIPT.sub("", page.content()))
-        checked = twin
-    assert serious_accessibility_violations(checked) == [], page.url
 
 
 def _new_almaty_complaint(live_server, skip: int) -> int:
@@ -56,27 +44,21 @@ def test_a_reviewer_works_a_case(open_page, live_server, lang, javascript, skip,
     words = WORDS[lang]
     twin = None if javascript else open_page(f"/{lang}/about")
     page = open_page(f"/{lang}/review/login", javascript=javascript)
-    page.locator('input[autocomplete="username"]').fill(username)
-    page.locator('input[autocomplete="current-password"]').fill(DEMO_PASSWORD)
-    page.get_by_role("button", name=words["sign_in"]).click()
-    page.wait_for_selector('input[autocomplete="one-time-code"]')
-    page.locator('input[autocomplete="one-time-code"]').fill(unused_code(live_server, username))
-    page.get_by_role("button", name=words["sign_in"]).click()
-    page.wait_for_selector("h1")
+    sign_in(page, username, DEMO_PASSWORD, unused_code(live_server, username), words["sign_in"])
 
     complaint_id = _new_almaty_complaint(live_server, skip)
     page.goto(f"{live_server.url}/{lang}/review/complaints/{complaint_id}")
     page.wait_for_selector("h1")
-    _check(page, twin)
+    check_page(page, twin)
 
     page.locator("#status").select_option("closed")
     page.get_by_role("button", name=words["change"]).click()
     page.wait_for_selector("#error-summary")
-    _check(page, twin)
+    check_page(page, twin)
 
     page.locator("#status").select_option("in_review")
     page.get_by_role("button", name=words["change"]).click()
     page.wait_for_selector(".notice")
-    _check(page, twin)
+    check_page(page, twin)
     with live_server.app.app_context():
         assert session.get(Complaint, complaint_id).status == Status.IN_REVIEW

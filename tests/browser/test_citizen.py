@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.support.browser import serious_accessibility_violations
+from tests.support.browser import check_page
 
 pytestmark = pytest.mark.browser
 
@@ -43,25 +43,6 @@ def photo() -> bytes:
     return buffer.getvalue()
 
 
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
-
-
-def _check(page, twin=None) -> None:
-    """axe-core and the request log on ``page``.
-
-    axe-core is a script, so it cannot run in a page with JavaScript off: then the
-    page's HTML, without its scripts, is checked in ``twin``, a page of the same
-    site with JavaScript on, so the markup checked is the one a no-JS visitor gets.
-    """
-    assert page.requests.foreign() == [], page.url
-    checked = page
-    if twin is not None:
-        twin.set_content(_SCRIPT.sub("", page.content()))
-        checked = twin
-    assert serious_accessibility_violations(checked) == [], page.url
-    assert checked.requests.foreign() == [], page.url
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_report_keep_the_receipt_and_follow_up(open_page, live_server, lang, javascript):
@@ -69,12 +50,12 @@ def test_report_keep_the_receipt_and_follow_up(open_page, live_server, lang, jav
     twin = None if javascript else open_page(f"/{lang}/about")
     page = open_page(f"/{lang}/report", javascript=javascript)
     assert page.locator("html").get_attribute("lang") == lang
-    _check(page, twin)
+    check_page(page, twin)
 
     # an empty form comes back with a summary of what to fix, still accessible
     page.get_by_role("button", name=words["send"]).click()
     page.wait_for_selector("#error-summary")
-    _check(page, twin)
+    check_page(page, twin)
 
     region = page.locator("#facility optgroup[data-region]").first.get_attribute("data-region")
     page.select_option("#region", region)
@@ -99,7 +80,7 @@ def test_report_keep_the_receipt_and_follow_up(open_page, live_server, lang, jav
     code = page.locator("#receipt-code").inner_text().strip()
     assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", code)
     assert page.locator("#copy-code").is_visible() is javascript
-    _check(page, twin)
+    check_page(page, twin)
 
     with page.expect_download() as download:
         page.locator("form[action$='/report/receipt'] button").click()
@@ -107,12 +88,12 @@ def test_report_keep_the_receipt_and_follow_up(open_page, live_server, lang, jav
     assert code in saved
 
     page.goto(f"{live_server.url}/{lang}/follow-up")
-    _check(page, twin)
+    check_page(page, twin)
     page.get_by_label(words["code"]).fill(code.replace(" ", "-"))
     page.get_by_role("button", name=words["open"]).click()
     page.wait_for_selector(".facts")
     assert words["status"] in page.locator(".facts").inner_text()
-    _check(page, twin)
+    check_page(page, twin)
 
     page.fill("#body", "Тағы бір дерек / ещё одна деталь.")
     page.locator("form[action$='/follow-up/reply'] button[type=submit]").click()

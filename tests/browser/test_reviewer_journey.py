@@ -28,7 +28,7 @@ from portal.complaints import receipts
 from portal.db import session
 from portal.models import Complaint, MessageDirection, Region, Role, Status
 from portal.search import rebuild
-from tests.support.browser import serious_accessibility_violations
+from tests.support.browser import check_page
 from tests.support.staff import PASSWORD, Staff, make_staff
 
 pytestmark = pytest.mark.browser
@@ -78,18 +78,8 @@ JOURNEYS = {
         "casework": "Срок хранения видеозаписи, письма, направления и напоминание",
     },
 }
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 #: How long the test waits for the background indexer (it takes at most 2 s).
 INDEX_WAIT = 10.0
-
-
-def _check(page, twin=None) -> None:
-    assert page.requests.foreign() == [], page.url
-    checked = page
-    if twin is not None:
-        twin.set_content(_SCRIPT.sub("", page.content()))
-        checked = twin
-    assert serious_accessibility_violations(checked) == [], page.url
 
 
 def _photo() -> bytes:
@@ -143,18 +133,18 @@ def _reviewer(live_server, lang: str, region: str) -> Staff:
 
 def _sign_in(page, reviewer: Staff, journey: dict, twin) -> None:
     assert page.locator("html").get_attribute("lang") == page.url.split("/")[3]
-    _check(page, twin)
+    check_page(page, twin)
     page.locator('input[autocomplete="username"]').fill(reviewer.username)
     page.locator('input[autocomplete="current-password"]').fill(PASSWORD)
     page.get_by_role("button", name=journey["sign_in"]).click()
     page.wait_for_selector('input[autocomplete="one-time-code"]')
-    _check(page, twin)
+    check_page(page, twin)
     code = totp.current_code(reviewer.secret, clock.now())
     page.locator('input[autocomplete="one-time-code"]').fill(code)
     page.get_by_role("button", name=journey["sign_in"]).click()
     page.wait_for_selector("h1")
     assert page.get_by_role("heading", name=journey["workspace"]).is_visible()
-    _check(page, twin)
+    check_page(page, twin)
 
 
 def _find(page, journey: dict, complaint_id: int, twin) -> None:
@@ -171,7 +161,7 @@ def _find(page, journey: dict, complaint_id: int, twin) -> None:
         page.wait_for_selector("h1")
     assert row.count() == 1, f"{journey['query']!r} did not find complaint {complaint_id}"
     assert page.locator("#q").input_value() == journey["query"]
-    _check(page, twin)
+    check_page(page, twin)
     row.click()
     page.wait_for_selector("#narrative-title")
 
@@ -199,25 +189,25 @@ def test_a_reviewer_finds_a_new_complaint_asks_and_reads_the_answer(
     page.goto(f"{live_server.url}/{lang}/review/search")
     _find(page, journey, complaint.id, twin)
     assert journey["narrative"] in page.locator(".narrative").inner_text()
-    _check(page, twin)
+    check_page(page, twin)
 
     page.locator("#status").select_option("in_review")
     page.get_by_role("button", name=journey["change"]).click()
     page.wait_for_selector(".notice")
     assert journey["in_review"] in page.locator(".case-facts").inner_text()
-    _check(page, twin)
+    check_page(page, twin)
 
     page.locator("#body").fill(journey["question"])
     page.locator("form[action$='/messages'] button[type=submit]").click()
     page.wait_for_selector(".notice")
     thread = page.locator("ol.messages").first.inner_text()
     assert journey["question"] in thread and journey["read"] not in thread
-    _check(page, twin)
+    check_page(page, twin)
 
     page.get_by_role("link", name=journey["casework"]).click()
     page.wait_for_selector("h1")
     assert f"/review/complaints/{complaint.id}/casework" in page.url
-    _check(page, twin)
+    check_page(page, twin)
 
     # 3. The citizen opens the follow-up page with the code, reads the question, answers.
     citizen.goto(f"{live_server.url}/{lang}/follow-up")
@@ -239,7 +229,7 @@ def test_a_reviewer_finds_a_new_complaint_asks_and_reads_the_answer(
     assert journey["from"] in answer.inner_text() and journey["answer"] in answer.inner_text()
     question = page.locator("ol.messages .message-to_complainant")
     assert journey["read"] in question.inner_text()
-    _check(page, twin)
+    check_page(page, twin)
     with live_server.app.app_context():
         stored = session.get(Complaint, complaint.id)
         assert stored.status == Status.IN_REVIEW

@@ -7,8 +7,6 @@ test_citizen.py), since axe-core itself is a script.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from portal import clock
@@ -17,7 +15,7 @@ from portal.auth.demo import DEMO_PASSWORD
 from portal.db import session
 from portal.models import Role
 from portal.search import rebuild
-from tests.support.browser import serious_accessibility_violations, unused_code
+from tests.support.browser import check_page, unused_code
 
 pytestmark = pytest.mark.browser
 
@@ -39,16 +37,6 @@ WORDS = {
         "saved": "Я их сохранил(а), продолжить",
     },
 }
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
-
-
-def _check(page, twin=None) -> None:
-    assert page.requests.foreign() == [], page.url
-    checked = page
-    if twin is not None:
-        twin.set_content(_SCRIPT.sub("", page.content()))
-        checked = twin
-    assert serious_accessibility_violations(checked) == [], page.url
 
 
 @pytest.mark.parametrize(
@@ -63,20 +51,20 @@ def test_staff_sign_in_with_password_and_one_time_code(
     twin = None if javascript else open_page(f"/{lang}/about")
     page = open_page(f"/{lang}/review/login", javascript=javascript)
     assert page.locator("html").get_attribute("lang") == lang
-    _check(page, twin)
+    check_page(page, twin)
 
     page.locator('input[autocomplete="username"]').fill(username)
     page.locator('input[autocomplete="current-password"]').fill("not the demo password")
     page.get_by_role("button", name=words["sign_in"]).click()
     page.wait_for_selector("#error-summary")
-    _check(page, twin)
+    check_page(page, twin)
 
     page.locator('input[autocomplete="username"]').fill(username)
     page.locator('input[autocomplete="current-password"]').fill(DEMO_PASSWORD)
     page.get_by_role("button", name=words["sign_in"]).click()
     page.wait_for_selector('input[autocomplete="one-time-code"]')
     assert page.get_by_role("heading", name=words["code"]).is_visible()
-    _check(page, twin)
+    check_page(page, twin)
 
     code = unused_code(live_server, username)
     page.locator('input[autocomplete="one-time-code"]').fill(code)
@@ -84,7 +72,7 @@ def test_staff_sign_in_with_password_and_one_time_code(
     page.wait_for_selector("h1")
     assert page.get_by_role("heading", name=words["workspace"]).is_visible()
     assert username in page.content()
-    _check(page, twin)
+    check_page(page, twin)
 
     # The search page, with facets, results and a deadline sort (the queue is on the workspace).
     with live_server.app.app_context():
@@ -92,7 +80,7 @@ def test_staff_sign_in_with_password_and_one_time_code(
     page.goto(f"{live_server.url}/{lang}/review/search?q=камера&sort=deadline")
     page.wait_for_selector("h1")
     assert page.locator("#results").count() == 1
-    _check(page, twin)
+    check_page(page, twin)
     page.goto(f"{live_server.url}/{lang}/review/")
     page.wait_for_selector("h1")
 
@@ -114,12 +102,12 @@ def test_first_sign_in_sets_up_the_second_factor(open_page, live_server):
     page.locator('input[autocomplete="current-password"]').fill("a browser's own long passphrase")
     page.get_by_role("button", name=words["sign_in"]).click()
     page.wait_for_selector("img.qr-code")
-    _check(page)
+    check_page(page)
     page.locator('input[autocomplete="one-time-code"]').fill(totp.current_code(secret, clock.now()))
     page.get_by_role("button", name=words["confirm"]).click()
     page.wait_for_selector(".recovery-codes")
     assert page.locator(".recovery-codes li").count() == 10
-    _check(page)
+    check_page(page)
     page.get_by_role("link", name=words["saved"]).click()
     assert page.get_by_role("heading", name=words["workspace"]).is_visible()
 
@@ -139,9 +127,9 @@ def test_the_analyst_reads_statistics_in_kk_and_ru(open_page, live_server):
     page.get_by_role("link", name="Статистика").click()
     page.wait_for_selector("#by-category")
     assert page.get_by_role("heading", name="Статистика жалоб").is_visible()
-    _check(page)
+    check_page(page)
     for lang in ("kk", "ru"):
         page.goto(f"{live_server.url}/{lang}/review/statistics?since=2026-03-05&until=2026-03-01")
         page.wait_for_selector("#error-summary")
         assert page.locator("html").get_attribute("lang") == lang
-        _check(page)
+        check_page(page)

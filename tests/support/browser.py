@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 
 
 class LiveServer:
@@ -123,3 +125,34 @@ def serious_accessibility_violations(page) -> list[str]:
                 f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}"
             )
     return problems
+
+
+def check_page(page, twin=None) -> None:
+    """axe-core and the request log on ``page``: no serious violation, nothing from another host.
+
+    axe-core is a script, so it cannot run in a page with JavaScript off: then the
+    page's HTML, without its scripts, is checked in ``twin``, a page of the same
+    site with JavaScript on, so the markup checked is the one a no-JS visitor gets.
+    """
+    assert page.requests.foreign() == [], page.url
+    checked = page
+    if twin is not None:
+        twin.set_content(_SCRIPT.sub("", page.content()))
+        checked = twin
+    assert serious_accessibility_violations(checked) == [], page.url
+    assert checked.requests.foreign() == [], page.url
+
+
+def sign_in(page, username: str, password: str, code: str, button: str) -> None:
+    """Sign in on the open sign-in page: the password step, then the one-time code step.
+
+    ``button`` is the sign-in button's name in the page's language. Ends when the
+    workspace (the next page with a heading) has loaded.
+    """
+    page.locator('input[autocomplete="username"]').fill(username)
+    page.locator('input[autocomplete="current-password"]').fill(password)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_selector('input[autocomplete="one-time-code"]')
+    page.locator('input[autocomplete="one-time-code"]').fill(code)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_selector("h1")
