@@ -127,3 +127,41 @@ def test_collection_pauses_during_searches_and_resumes_after_the_last():
     with pytest.raises(RuntimeError), without_collection():
         raise RuntimeError("a failed search")
     assert gc.isenabled()
+
+
+class _Reader:
+    """Just what SegmentCache.data() asks of a segment reader: its id and its size."""
+
+    def __init__(self, name: str, size: int) -> None:
+        self.name, self.size = name, size
+
+    def segment(self):
+        return self
+
+    def segment_id(self) -> str:
+        return self.name
+
+    def doc_count_all(self) -> int:
+        return self.size
+
+
+def test_every_segment_of_a_large_index_keeps_its_data_across_queries():
+    # A rebuilt index of 1,000,000 complaints has 100 segments of 10,000: each query
+    # visits them all, so a cache that kept fewer would read every one again each time.
+    cache = SegmentCache()
+    readers = [_Reader(f"segment-{number}", 10_000) for number in range(100)]
+    first = [cache.data(reader) for reader in readers]
+    again = [cache.data(reader) for reader in readers]
+    assert all(kept is made for kept, made in zip(again, first, strict=True))
+
+
+def test_segment_data_stays_within_its_document_limit():
+    cache = SegmentCache(limit=25_000)
+    old, newer, newest = (_Reader(name, 10_000) for name in ("old", "newer", "newest"))
+    kept_old, kept_newer = cache.data(old), cache.data(newer)
+    cache.data(old)  # used again: the least recently used is now "newer"
+    cache.data(newest)
+    assert cache.data(old) is kept_old
+    assert cache.data(newer) is not kept_newer  # dropped, made anew
+    huge = _Reader("huge", 90_000)
+    assert cache.data(huge) is cache.data(huge)  # one segment over the limit is still kept
