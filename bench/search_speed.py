@@ -11,12 +11,14 @@ outdated, or with ``--rebuild``.
 
 Queries are drawn from the demo narratives themselves (seeded): one word, two
 and three words of one complaint, a phrase of two or three neighbouring
-words, and one to three words with a region and a category filter. Each query
-runs through :func:`portal.search.service.search` (first page of 20: total,
-facet counts, snippets) and through plain Whoosh on the same index: a fresh
-searcher and a default ``QueryParser`` on the narrative field per query,
-``search(limit=20)`` with the filters as a Whoosh filter query, the hits' ids
-read. The two alternate query by query, so the machine's noise hits both
+words, one to three words with a region and a category filter, and one to
+three words searched by a reviewer of one region (the service's scope; the
+baseline filters on the region, which returns the same complaints). Each
+query runs through :func:`portal.search.service.search` (first page of 20:
+total, facet counts, snippets) and through plain Whoosh on the same index: a
+fresh searcher and a default ``QueryParser`` on the narrative field per
+query, ``search(limit=20)`` with the filters as a Whoosh filter query, the
+hits' ids read. The two alternate query by query, so the machine's noise hits both
 alike. Reported: p50/p95/p99 per kind over every round, the spread of each
 round's p95, the service's first (cold) query, and the private memory of this
 process, which holds the index. Each kind's line is printed as soon as its rounds end.
@@ -48,11 +50,12 @@ from portal.demo import generate
 from portal.models import Complaint, ComplaintCategory, Region
 from portal.reference import ensure_regions
 from portal.search import index_status, rebuild, store
+from portal.search.filters import Scope
 from portal.search.schema import SCHEMA
 from portal.search.service import Filters, search
 
 WORD = re.compile(r"[^\W\d_]{4,}")
-KINDS = ("1 term", "2 terms", "3 terms", "phrase", "1-3 terms + filters")
+KINDS = ("1 term", "2 terms", "3 terms", "phrase", "1-3 terms + filters", "1-3 terms in scope")
 
 
 def private_mb() -> float:
@@ -120,8 +123,8 @@ def whoosh_codec_index(app, folder: Path) -> str:
     return str(target)
 
 
-def queries(app, count: int, seed: int) -> dict[str, list[tuple[str, Filters | None, object]]]:
-    """(text, service filters, baseline filter) per kind, drawn from the narratives."""
+def queries(app, count: int, seed: int) -> dict[str, list[tuple[str, dict, object]]]:
+    """(text, the service's filters or scope, the baseline's filter) per kind."""
     chooser = random.Random(seed)
     with app.app_context():
         top = session.scalar(select(func.max(Complaint.id)))
@@ -154,16 +157,20 @@ def queries(app, count: int, seed: int) -> dict[str, list[tuple[str, Filters | N
         if kind == "phrase":
             start = chooser.randrange(len(words) - 2)
             size = chooser.choice((2, 3))
-            made[kind].append(('"' + " ".join(words[start : start + size]) + '"', None, None))
+            made[kind].append(('"' + " ".join(words[start : start + size]) + '"', {}, None))
+        elif kind.endswith("scope"):  # a reviewer of one region: the scope, not a filter
+            chosen = " ".join(chooser.sample(sorted(set(words)), chooser.choice((1, 2, 3))))
+            scope = Scope(regions=frozenset({row.region_id}))
+            made[kind].append((chosen, {"scope": scope}, Term("region", str(row.region_id))))
         elif kind.endswith("filters"):
             chosen = " ".join(chooser.sample(sorted(set(words)), chooser.choice((1, 2, 3))))
             category = str(categories.get(row.id, "physical_violence"))
             filters = Filters(regions=(row.region_id,), categories=(category,))
             whoosh_filter = And([Term("region", str(row.region_id)), Term("categories", category)])
-            made[kind].append((chosen, filters, whoosh_filter))
+            made[kind].append((chosen, {"filters": filters}, whoosh_filter))
         else:
             size = int(kind[0])
-            made[kind].append((" ".join(chooser.sample(sorted(set(words)), size)), None, None))
+            made[kind].append((" ".join(chooser.sample(sorted(set(words)), size)), {}, None))
     return made
 
 
@@ -203,9 +210,9 @@ def main() -> None:
     baseline_dir = whoosh_codec_index(app, folder) if args.baseline_on_whoosh_codec else index_dir
     ix = whoosh_index.open_dir(baseline_dir)
 
-    def service(text: str, filters: Filters | None) -> None:
+    def service(text: str, options: dict) -> None:
         with app.app_context():
-            result = search(text, filters=filters, per_page=20)
+            result = search(text, per_page=20, **options)
         assert result.error is None, (text, result.error)
 
     def baseline(text: str, whoosh_filter) -> None:
@@ -214,11 +221,11 @@ def main() -> None:
             results = searcher.search(query, limit=20, filter=whoosh_filter)
             [hit["id"] for hit in results]  # the hits are read, as a page would
 
-    first_text, first_filters, _ = made["1 term"][0]
-    cold = timed(lambda: service(first_text, first_filters))
+    first_text, first_options, _ = made["1 term"][0]
+    cold = timed(lambda: service(first_text, first_options))
     for kind in KINDS:  # warm the page cache for both
-        for text, filters, whoosh_filter in made[kind][:3]:
-            service(text, filters)
+        for text, options, whoosh_filter in made[kind][:3]:
+            service(text, options)
             baseline(text, whoosh_filter)
 
     with app.app_context():
@@ -232,9 +239,9 @@ def main() -> None:
         times: dict[str, list[list[float]]] = {"service": [], "baseline": []}
         for round_number in range(args.rounds):
             ours, plain = [], []
-            for number, (text, filters, whoosh_filter) in enumerate(made[kind]):
+            for number, (text, options, whoosh_filter) in enumerate(made[kind]):
                 pair = [
-                    ("service", lambda t=text, f=filters: service(t, f)),
+                    ("service", lambda t=text, o=options: service(t, o)),
                     ("baseline", lambda t=text, w=whoosh_filter: baseline(t, w)),
                 ]
                 if (number + round_number) % 2:

@@ -23,6 +23,7 @@ from portal.search.segments import (
     positions,
     read_positions,
     read_postings,
+    to_flags,
     to_mask,
 )
 from portal.search.service import without_collection
@@ -43,6 +44,9 @@ def test_bitmasks_round_trip():
     ids = [0, 1, 7, 8, 63, 64, 999]
     assert from_mask(to_mask(ids, 1000), 1000) == ids
     assert from_mask(0, 10) == []
+    flags = to_flags(to_mask(ids, 1000), 1000)
+    assert len(flags) == 1000 and [number for number, flag in enumerate(flags) if flag] == ids
+    assert to_flags(0, 3) == bytes(3)
 
 
 @pytest.fixture

@@ -259,6 +259,25 @@ def test_scope_limits_hits_totals_and_facets(world):
     assert search("дубинкой", scope=scope).total == 0
 
 
+def test_a_scoped_query_finds_and_scores_exactly_what_the_unscoped_one_finds_in_scope(world):
+    # The scope is applied while postings are read (a reviewer's query reads only their
+    # regions); nothing in scope may be lost or scored differently for it.
+    for text in ("задержанного", '"избили дубинкой"', "камера -коридоре", "адвокат OR скорую"):
+        unscoped = search(text, per_page=50).hits
+        every = {hit.id: hit.score for hit in unscoped}
+        complete = {hit.id for hit in unscoped if not hit.partial}  # the total counts these
+        for region in ("north", "south"):
+            scoped = search(text, scope=Scope(regions=frozenset({world[region]})), per_page=50)
+            mine = {
+                complaint.id
+                for complaint in world["complaints"].values()
+                if complaint.facility.region_id == world[region]
+            }
+            expected = {id_: score for id_, score in every.items() if id_ in mine}
+            assert {hit.id: hit.score for hit in scoped.hits} == pytest.approx(expected), text
+            assert scoped.total == len(complete & mine)
+
+
 def test_complaints_without_a_region_are_seen_only_when_the_scope_says_so(db, world, folder):
     lost = factories.complaint(db, narrative="Место неизвестно, избили дубинкой.")
     lost.region, lost.facility = None, None

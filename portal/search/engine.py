@@ -22,7 +22,7 @@ postings) is read once per process and kept (:mod:`portal.search.segments`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import compress, repeat
 from operator import add, mul, truediv
 
 from whoosh.query import And, AndNot, Every, Or, Query, Term
@@ -30,7 +30,7 @@ from whoosh.query import Sequence as SequenceQuery
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from portal.search.segments import SegmentCache, SegmentData, from_mask, to_mask
+from portal.search.segments import SegmentCache, SegmentData, from_mask, to_flags, to_mask
 
 #: Whoosh's BM25F defaults (whoosh.scoring.BM25F).
 B, K1 = 0.75, 1.2
@@ -55,6 +55,12 @@ class Leaf:
         self.data = data
         self.size = data.size
         self.deleted = self.reader.deleted_docs_set if self.reader.has_deletions() else frozenset()
+        #: One byte per document, 1 where the caller may see it; None: no restriction.
+        self.within: bytes | None = None
+
+    def restrict(self, mask: int | None) -> None:
+        """Read only the documents of ``mask`` from now on (the caller's scope); None: all."""
+        self.within = None if mask is None else to_flags(mask, self.size)
 
     def live_mask(self) -> int:
         """The bitmask of the documents not deleted."""
@@ -119,6 +125,9 @@ class Evaluator:
 
     def _read_term(self, leaf: Leaf, field: str, text: str, boost: float) -> Scores:
         ids, weights = self.cache.postings(leaf.reader, field, text)
+        if leaf.within is not None:  # out of scope: never scored, never counted
+            inside = list(map(leaf.within.__getitem__, ids))
+            ids, weights = list(compress(ids, inside)), list(compress(weights, inside))
         if not ids:
             return {}
         scale = boost * self.searcher.idf(field, text) * (K1 + 1)

@@ -39,6 +39,7 @@ POSTINGS_BUDGET = 8_000_000
 CACHED_FROM = 256
 _BIT = bytes(1 << bit for bit in range(8))
 _BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+_FLAGS = [bytes(byte >> bit & 1 for bit in range(8)) for byte in range(256)]
 
 
 # --- bitmasks ------------------------------------------------------------------------------
@@ -50,6 +51,12 @@ def to_mask(ids: Iterable[int], size: int) -> int:
     for docnum in ids:
         buffer[docnum >> 3] |= _BIT[docnum & 7]
     return int.from_bytes(buffer, "little")
+
+
+def to_flags(mask: int, size: int) -> bytes:
+    """One byte per document of a segment of ``size``: 1 where ``mask`` has its bit, else 0."""
+    packed = mask.to_bytes((size + 7) // 8 or 1, "little")
+    return b"".join(map(_FLAGS.__getitem__, packed))[:size]
 
 
 def from_mask(mask: int, size: int) -> list[int]:

@@ -150,23 +150,30 @@ class _Segment:
         return {docnum: scores[docnum] for docnum in kept}, mask
 
 
-def _segment(leaf: Leaf, index: int, required, excluded, filters: Filters, scope: Scope):
+def _scope_mask(leaf: Leaf, scope: Scope) -> int | None:
+    """The documents of one segment within ``scope`` (None: no restriction)."""
     regions = scope.terms()
+    if regions is None:
+        return None
+    allowed = engine.value_mask(leaf, "region", regions)
+    assignee = scope.unknown_region_assignee
+    if not scope.include_unknown_region and assignee is not None:
+        unknown = engine.value_mask(leaf, "region", [NONE])
+        allowed |= unknown & engine.value_mask(leaf, "assignee", [str(assignee)])
+    return allowed
+
+
+def _segment(leaf: Leaf, index: int, required, excluded, filters: Filters, scope: int | None):
     chosen = {
         name: engine.value_mask(leaf, name, values) for name, values in filters.terms().items()
     }
     for name, (low, high) in filters.dates().items():
         chosen[name] = engine.range_mask(leaf, name, low, high)
-    allowed = None if regions is None else engine.value_mask(leaf, "region", regions)
-    assignee = scope.unknown_region_assignee
-    if allowed is not None and not scope.include_unknown_region and assignee is not None:
-        unknown = engine.value_mask(leaf, "region", [NONE])
-        allowed |= unknown & engine.value_mask(leaf, "assignee", [str(assignee)])
     return _Segment(
         leaf=leaf,
         parts=[scores[index] for scores in required],
         excluded=[scores[index] for scores in excluded],
-        scope=allowed,
+        scope=scope,
         filters=chosen,
     )
 
@@ -288,10 +295,13 @@ def _run(
     snippets: bool = True,
 ) -> SearchResult:
     evaluator = Evaluator(searcher, cache)
+    scopes = [_scope_mask(leaf, scope) for leaf in evaluator.leaves]
+    for leaf, allowed in zip(evaluator.leaves, scopes, strict=True):
+        leaf.restrict(allowed)  # a reviewer's query reads only their regions' postings
     required = [evaluator.scores(query) for query in parsed.required]
     excluded = [evaluator.scores(query) for query in parsed.excluded]
     segments = [
-        _segment(leaf, index, required, excluded, filters, scope)
+        _segment(leaf, index, required, excluded, filters, scopes[index])
         for index, leaf in enumerate(evaluator.leaves)
     ]
     by_date = sort == "date" or not parsed.required
