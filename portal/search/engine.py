@@ -134,7 +134,7 @@ class Evaluator:
         norm = self._norm(field)
         lengths = leaf.data.lengths(leaf.reader, field)
         # scale × weight / (weight + norm[length]) per posting, in map() chains: the loops
-        # run in C, twice as fast as a comprehension at a million postings a query.
+        # run in C, a third faster than a comprehension at a million postings a query.
         denominators = map(add, weights, map(norm.__getitem__, map(lengths.__getitem__, ids)))
         found: Scores = dict(
             zip(ids, map(truediv, map(mul, repeat(scale), weights), denominators), strict=True)
