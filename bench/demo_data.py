@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal import create_app
-from portal.db import make_engine, session, upgrade_schema
+from portal.db import make_engine, session
 from portal.demo import generate
 from portal.reference import ensure_regions
+from tests.support.demo import migrated_portal
 
 #: Pages and files measured, cold (first request after a data change) and warm.
 PAGES = [
@@ -113,16 +113,7 @@ def main() -> None:
         else:
             url = f"sqlite:///{folder / 'portal.sqlite3'}"
         try:
-            engine = make_engine(url)
-            upgrade_schema(engine)
-            engine.dispose()
-            app = create_app(
-                {
-                    "DATABASE_URL": url,
-                    "INSTANCE_PATH": str(folder),
-                    "INDEX_DIR": str(folder / "index"),
-                }
-            )
+            app = migrated_portal(folder, url)
             with app.app_context():
                 ensure_regions(session)
                 session.commit()

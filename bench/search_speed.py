@@ -44,8 +44,7 @@ from whoosh import index as whoosh_index
 from whoosh.qparser import QueryParser
 from whoosh.query import And, Term
 
-from portal import create_app
-from portal.db import make_engine, session, upgrade_schema
+from portal.db import session
 from portal.demo import generate
 from portal.models import Complaint, ComplaintCategory, Region
 from portal.reference import ensure_regions
@@ -53,6 +52,7 @@ from portal.search import index_status, rebuild, store
 from portal.search.filters import Scope
 from portal.search.schema import SCHEMA
 from portal.search.service import Filters, search
+from tests.support.demo import migrated_portal
 
 WORD = re.compile(r"[^\W\d_]{4,}")
 KINDS = ("1 term", "2 terms", "3 terms", "phrase", "1-3 terms + filters", "1-3 terms in scope")
@@ -70,13 +70,7 @@ def private_mb() -> float:
 def prepare(folder: Path, complaints: int, seed: int):
     """The app on the kept demo database, generated on first use."""
     folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'portal.sqlite3'}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    engine.dispose()
-    app = create_app(
-        {"DATABASE_URL": url, "INSTANCE_PATH": str(folder), "INDEX_DIR": str(folder / "index")}
-    )
+    app = migrated_portal(folder)
     with app.app_context():
         if not session.scalar(select(func.count(Complaint.id))):
             ensure_regions(session)

@@ -28,8 +28,8 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import AndGroup, OrGroup, QueryParser
 
-from portal import create_app, instance
-from portal.db import make_engine, session, upgrade_schema
+from portal import instance
+from portal.db import session
 from portal.models import (
     Answer,
     Category,
@@ -51,6 +51,7 @@ from tests.search_judged.scoring import (
     load_queries,
     score,
 )
+from tests.support.demo import migrated_portal
 
 # --- the portal, loaded with the collection ----------------------------------------------------
 
@@ -138,18 +139,14 @@ def judged_portal(complaints_path: Path = COMPLAINTS) -> Iterator[JudgedPortal]:
     instance.restrict_new_files()  # as the portal runs: the database is private
     with tempfile.TemporaryDirectory(prefix="portal-relevance-") as scratch:
         folder = Path(scratch)
-        url = f"sqlite:///{folder / 'portal.sqlite3'}"
-        engine = make_engine(url)
-        upgrade_schema(engine)
-        engine.dispose()
-        app = create_app(
-            {
+        app = migrated_portal(
+            folder,
+            config={
                 "TESTING": True,
-                "DATABASE_URL": url,
                 "INSTANCE_PATH": str(folder / "instance"),
                 "INDEX_DIR": str(folder / "instance" / "index"),
                 "RATELIMIT_ENABLED": False,
-            }
+            },
         )
         try:
             with app.app_context():

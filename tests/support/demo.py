@@ -1,4 +1,4 @@
-"""The portal on a new SQLite database with generated demo data, for tests that serve pages."""
+"""A portal on a freshly migrated database, empty or with demo data, for tests and benchmarks."""
 
 from __future__ import annotations
 
@@ -8,6 +8,26 @@ from flask import Flask
 
 from portal import create_app
 from portal.db import make_engine, upgrade_schema
+
+
+def migrated_portal(folder: Path, url: str | None = None, config: dict | None = None) -> Flask:
+    """The portal on a database brought to the latest schema, its files in ``folder``.
+
+    ``url`` defaults to a SQLite database in ``folder``; the instance folder is
+    ``folder`` and the index ``folder/index`` unless ``config`` says otherwise.
+    """
+    url = url or f"sqlite:///{folder / 'portal.sqlite3'}"
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    engine.dispose()
+    return create_app(
+        {
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(folder),
+            "INDEX_DIR": str(folder / "index"),
+            **(config or {}),
+        }
+    )
 
 
 def demo_portal(
@@ -22,18 +42,7 @@ def demo_portal(
     from portal.db import session
     from portal.demo import generate
 
-    url = f"sqlite:///{folder / 'portal.sqlite3'}"
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    engine.dispose()
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "INSTANCE_PATH": str(folder),
-            "INDEX_DIR": str(folder / "index"),
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = migrated_portal(folder, config={"RATELIMIT_ENABLED": False})
     with app.app_context():
         generate(session, facilities=facilities, complaints=complaints, seed=seed)
         session.commit()
